@@ -1,0 +1,1 @@
+"""The annotation domain in plain Python: no Qt, no torch."""

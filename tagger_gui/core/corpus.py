@@ -1,0 +1,470 @@
+"""The annotation domain: tag sets, tokens, sentences and the corpus that holds them.
+
+Plain Python with no Qt and no torch. Every change a user can make goes through a
+``Corpus`` method, which then tells its listeners what changed (a ``Change``), so views
+refresh exactly the rows that moved and undo commands can be built on top.
+
+Format-specific details that must survive a round trip (CoNLL-U columns, comments,
+multiword-token lines) ride along in ``Token.columns`` and ``Sentence.comments`` /
+``Sentence.extra_lines``; the domain logic never interprets them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Callable, Iterable, Sequence
+
+
+class Split(str, Enum):
+    """Which part of the data a sentence belongs to."""
+
+    TRAIN = "train"
+    DEV = "dev"
+    TEST = "test"
+
+
+class Status(str, Enum):
+    """How far the annotation of a sentence has got."""
+
+    UNTAGGED = "untagged"
+    PARTIAL = "partial"
+    COMPLETE = "complete"
+    REVIEWED = "reviewed"
+
+
+@dataclass
+class Tag:
+    """One tag of a tag set, e.g. ``NOUN`` with a description and a display colour (``#rrggbb``)."""
+
+    name: str
+    description: str = ""
+    color: str = ""
+
+
+class TagSet:
+    """An ordered set of tags, looked up by name."""
+
+    def __init__(self, tags: Iterable[Tag | str] = ()) -> None:
+        self._tags: list[Tag] = []
+        self._index: dict[str, int] = {}
+        for tag in tags:
+            self.add(tag if isinstance(tag, Tag) else Tag(tag))
+
+    def __len__(self) -> int:
+        return len(self._tags)
+
+    def __iter__(self):
+        return iter(self._tags)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def __getitem__(self, name: str) -> Tag:
+        return self._tags[self._index[name]]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TagSet) and self._tags == other._tags
+
+    @property
+    def names(self) -> list[str]:
+        """Tag names in display order."""
+        return [tag.name for tag in self._tags]
+
+    def index(self, name: str) -> int:
+        """Position of ``name`` in the tag set; raises ``KeyError`` if absent."""
+        return self._index[name]
+
+    def at(self, position: int) -> Tag:
+        """The tag at ``position`` in display order."""
+        return self._tags[position]
+
+    def add(self, tag: Tag, position: int | None = None) -> None:
+        """Add ``tag`` (at ``position``, default last); raises ``ValueError`` on a duplicate name."""
+        if not tag.name or tag.name in self._index:
+            raise ValueError(f"tag name {tag.name!r} is empty or already in the tag set")
+        self._tags.insert(len(self._tags) if position is None else position, tag)
+        self._reindex()
+
+    def remove(self, name: str) -> Tag:
+        """Remove the tag called ``name`` and return it."""
+        tag = self._tags.pop(self._index[name])
+        self._reindex()
+        return tag
+
+    def rename(self, old: str, new: str) -> None:
+        """Rename a tag in place, keeping its position, description and colour."""
+        if new in self._index:
+            raise ValueError(f"tag name {new!r} is already in the tag set")
+        self._tags[self._index[old]].name = new
+        self._reindex()
+
+    def copy(self) -> "TagSet":
+        """An independent copy (tags are copied too)."""
+        return TagSet(Tag(t.name, t.description, t.color) for t in self._tags)
+
+    def to_dict(self) -> list[dict]:
+        """JSON-ready list of ``{"name", "description", "color"}``."""
+        return [{"name": t.name, "description": t.description, "color": t.color} for t in self._tags]
+
+    @classmethod
+    def from_dict(cls, items: Sequence[dict]) -> "TagSet":
+        """Inverse of ``to_dict``."""
+        return cls(Tag(d["name"], d.get("description", ""), d.get("color", "")) for d in items)
+
+    def _reindex(self) -> None:
+        self._index = {tag.name: i for i, tag in enumerate(self._tags)}
+
+
+@dataclass
+class Token:
+    """One word. ``tag`` is ``None`` while the word is untagged.
+
+    ``columns`` keeps the other columns of the source line (all ten for CoNLL-U, the
+    extra ones for TSV) so that writing the file back loses nothing.
+    """
+
+    form: str
+    tag: str | None = None
+    columns: list[str] | None = None
+
+
+_generated_ids = itertools.count(1)
+
+
+def new_sentence_id() -> str:
+    """A fresh id for a sentence that did not bring one (unique within this process)."""
+    return f"s{next(_generated_ids)}"
+
+
+@dataclass
+class Sentence:
+    """A sentence of tokens with a stable id, a split marker and a reviewed flag.
+
+    ``comments`` are comment lines kept verbatim (CoNLL-U ``# ...``); ``extra_lines``
+    are non-word lines (CoNLL-U multiword tokens and empty nodes) as
+    ``(number of words before the line, raw line)``.
+    """
+
+    tokens: list[Token]
+    id: str = field(default_factory=new_sentence_id)
+    split: Split = Split.TRAIN
+    reviewed: bool = False
+    comments: list[str] = field(default_factory=list)
+    extra_lines: list[tuple[int, str]] = field(default_factory=list)
+
+    @classmethod
+    def from_words(cls, words: Sequence[str], tags: Sequence[str | None] | None = None, **kwargs) -> "Sentence":
+        """Build a sentence from parallel lists of words and (optional) tags."""
+        tags = tags if tags is not None else [None] * len(words)
+        if len(tags) != len(words):
+            raise ValueError(f"{len(words)} words but {len(tags)} tags")
+        return cls([Token(w, t) for w, t in zip(words, tags)], **kwargs)
+
+    @property
+    def words(self) -> list[str]:
+        return [token.form for token in self.tokens]
+
+    @property
+    def tags(self) -> list[str | None]:
+        return [token.tag for token in self.tokens]
+
+    @property
+    def text(self) -> str:
+        """The words joined by spaces (a preview, not the original spacing)."""
+        return " ".join(self.words)
+
+    @property
+    def tagged_count(self) -> int:
+        return sum(token.tag is not None for token in self.tokens)
+
+    @property
+    def status(self) -> Status:
+        tagged = self.tagged_count
+        if tagged == 0:
+            return Status.UNTAGGED
+        if tagged < len(self.tokens):
+            return Status.PARTIAL
+        return Status.REVIEWED if self.reviewed else Status.COMPLETE
+
+    def copy(self) -> "Sentence":
+        """A deep copy with the same id (used for snapshots and undo)."""
+        return Sentence(
+            [Token(t.form, t.tag, list(t.columns) if t.columns is not None else None) for t in self.tokens],
+            id=self.id,
+            split=self.split,
+            reviewed=self.reviewed,
+            comments=list(self.comments),
+            extra_lines=list(self.extra_lines),
+        )
+
+
+class ChangeKind(str, Enum):
+    """What a ``Change`` reports."""
+
+    TAGS = "tags"  # tags of some tokens of one sentence changed
+    SENTENCE = "sentence"  # one sentence changed as a whole (tokens, split, reviewed)
+    INSERTED = "inserted"  # sentences inserted at [first, last]
+    REMOVED = "removed"  # sentences removed from [first, last] (indices before removal)
+    TAGSET = "tagset"  # the tag set changed (and maybe many tokens with it)
+    RESET = "reset"  # anything may have changed
+
+
+@dataclass(frozen=True)
+class Change:
+    """A notification sent to corpus listeners after an edit.
+
+    ``first``/``last`` are sentence indices (inclusive); ``tokens`` the token
+    indices for ``TAGS``.
+    """
+
+    kind: ChangeKind
+    first: int = -1
+    last: int = -1
+    tokens: tuple[int, ...] = ()
+
+
+Listener = Callable[[Change], None]
+
+
+class Corpus:
+    """An ordered list of sentences plus the tag set, with change notifications.
+
+    Sentence ids are unique: a sentence added with an id already present gets a
+    ``-2``, ``-3``... suffix.
+    """
+
+    def __init__(self, sentences: Iterable[Sentence] = (), tagset: TagSet | None = None) -> None:
+        self.sentences: list[Sentence] = []
+        self.tagset = tagset if tagset is not None else TagSet()
+        self._position: dict[str, int] = {}
+        self._listeners: list[Listener] = []
+        self._insert(0, list(sentences))
+
+    # ----------------------------------------------------------------- queries
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    def __iter__(self):
+        return iter(self.sentences)
+
+    def __getitem__(self, index: int) -> Sentence:
+        return self.sentences[index]
+
+    def index_of(self, sentence_id: str) -> int:
+        """Position of the sentence with ``sentence_id``; raises ``KeyError`` if absent."""
+        return self._position[sentence_id]
+
+    def by_id(self, sentence_id: str) -> Sentence:
+        return self.sentences[self._position[sentence_id]]
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(s.tokens) for s in self.sentences)
+
+    @property
+    def tagged_word_count(self) -> int:
+        return sum(s.tagged_count for s in self.sentences)
+
+    def in_split(self, split: Split) -> list[Sentence]:
+        return [s for s in self.sentences if s.split == split]
+
+    def tags_used(self) -> dict[str, int]:
+        """How many tokens carry each tag (tags outside the tag set included)."""
+        counts: dict[str, int] = {}
+        for sentence in self.sentences:
+            for token in sentence.tokens:
+                if token.tag is not None:
+                    counts[token.tag] = counts.get(token.tag, 0) + 1
+        return counts
+
+    # --------------------------------------------------------------- listeners
+    def add_listener(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def _notify(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    # ----------------------------------------------------------- tag edits
+    def set_tag(self, sentence_index: int, token_index: int, tag: str | None) -> str | None:
+        """Set one token's tag (``None`` = untagged); returns the previous tag."""
+        token = self.sentences[sentence_index].tokens[token_index]
+        previous, token.tag = token.tag, tag
+        self._notify(Change(ChangeKind.TAGS, sentence_index, sentence_index, (token_index,)))
+        return previous
+
+    def set_tags(self, sentence_index: int, tags: dict[int, str | None]) -> dict[int, str | None]:
+        """Set several tokens' tags of one sentence at once; returns the previous tags."""
+        tokens = self.sentences[sentence_index].tokens
+        previous = {i: tokens[i].tag for i in tags}
+        for i, tag in tags.items():
+            tokens[i].tag = tag
+        self._notify(Change(ChangeKind.TAGS, sentence_index, sentence_index, tuple(sorted(tags))))
+        return previous
+
+    def set_many_tags(self, edits: dict[int, dict[int, str | None]]) -> dict[int, dict[int, str | None]]:
+        """Set tags across sentences (``{sentence: {token: tag}}``) with one ``RESET``-free batch.
+
+        Returns the previous tags in the same shape, so the call can be undone by
+        passing the result back.
+        """
+        previous: dict[int, dict[int, str | None]] = {}
+        for sentence_index, tags in edits.items():
+            tokens = self.sentences[sentence_index].tokens
+            previous[sentence_index] = {i: tokens[i].tag for i in tags}
+            for i, tag in tags.items():
+                tokens[i].tag = tag
+        if edits:
+            self._notify(Change(ChangeKind.SENTENCE, min(edits), max(edits)))
+        return previous
+
+    # ----------------------------------------------------- sentence edits
+    def insert_sentences(self, index: int, sentences: Sequence[Sentence]) -> None:
+        """Insert ``sentences`` before position ``index``."""
+        if sentences:
+            self._insert(index, list(sentences))
+            self._notify(Change(ChangeKind.INSERTED, index, index + len(sentences) - 1))
+
+    def append_sentences(self, sentences: Sequence[Sentence]) -> None:
+        self.insert_sentences(len(self.sentences), sentences)
+
+    def remove_sentences(self, index: int, count: int = 1) -> list[Sentence]:
+        """Remove ``count`` sentences starting at ``index`` and return them."""
+        removed = self.sentences[index:index + count]
+        del self.sentences[index:index + count]
+        for sentence in removed:
+            del self._position[sentence.id]
+        self._reindex_from(index)
+        if removed:
+            self._notify(Change(ChangeKind.REMOVED, index, index + len(removed) - 1))
+        return removed
+
+    def replace_sentence(self, index: int, sentence: Sentence) -> Sentence:
+        """Replace the sentence at ``index`` (same id kept if the new one has it); returns the old one."""
+        old = self.sentences[index]
+        del self._position[old.id]
+        sentence.id = self._unique_id(sentence.id)
+        self.sentences[index] = sentence
+        self._position[sentence.id] = index
+        self._notify(Change(ChangeKind.SENTENCE, index, index))
+        return old
+
+    def set_split(self, index: int, split: Split) -> Split:
+        sentence = self.sentences[index]
+        previous, sentence.split = sentence.split, Split(split)
+        self._notify(Change(ChangeKind.SENTENCE, index, index))
+        return previous
+
+    def set_reviewed(self, index: int, reviewed: bool) -> bool:
+        sentence = self.sentences[index]
+        previous, sentence.reviewed = sentence.reviewed, reviewed
+        self._notify(Change(ChangeKind.SENTENCE, index, index))
+        return previous
+
+    # ------------------------------------------------------- tag-set edits
+    def add_tag(self, tag: Tag, position: int | None = None) -> None:
+        self.tagset.add(tag, position)
+        self._notify(Change(ChangeKind.TAGSET))
+
+    def update_tag(self, name: str, description: str | None = None, color: str | None = None) -> Tag:
+        """Change a tag's description and/or colour; returns the tag as it was."""
+        tag = self.tagset[name]
+        before = Tag(tag.name, tag.description, tag.color)
+        if description is not None:
+            tag.description = description
+        if color is not None:
+            tag.color = color
+        self._notify(Change(ChangeKind.TAGSET))
+        return before
+
+    def rename_tag(self, old: str, new: str) -> int:
+        """Rename a tag in the tag set and on every token; returns how many tokens changed."""
+        self.tagset.rename(old, new)
+        changed = self._retag_tokens({old: new})
+        self._notify(Change(ChangeKind.TAGSET))
+        return changed
+
+    def merge_tags(self, source: str, target: str) -> dict[int, list[int]]:
+        """Retag every ``source`` token as ``target`` and drop ``source`` from the tag set.
+
+        Returns ``{sentence index: [token indices]}`` of the retagged tokens (for undo).
+        """
+        if target not in self.tagset:
+            raise KeyError(target)
+        where = self.tokens_with_tag(source)
+        for sentence_index, token_indices in where.items():
+            for i in token_indices:
+                self.sentences[sentence_index].tokens[i].tag = target
+        if source in self.tagset:
+            self.tagset.remove(source)
+        self._notify(Change(ChangeKind.TAGSET))
+        return where
+
+    def remove_tag(self, name: str) -> dict[int, list[int]]:
+        """Drop a tag from the tag set and untag its tokens; returns where they were."""
+        where = self.tokens_with_tag(name)
+        for sentence_index, token_indices in where.items():
+            for i in token_indices:
+                self.sentences[sentence_index].tokens[i].tag = None
+        self.tagset.remove(name)
+        self._notify(Change(ChangeKind.TAGSET))
+        return where
+
+    def set_tagset(self, tagset: TagSet) -> TagSet:
+        """Replace the whole tag set (tokens untouched); returns the previous one."""
+        previous, self.tagset = self.tagset, tagset
+        self._notify(Change(ChangeKind.TAGSET))
+        return previous
+
+    def tokens_with_tag(self, name: str) -> dict[int, list[int]]:
+        """``{sentence index: [token indices]}`` of every token tagged ``name``."""
+        where: dict[int, list[int]] = {}
+        for sentence_index, sentence in enumerate(self.sentences):
+            hits = [i for i, token in enumerate(sentence.tokens) if token.tag == name]
+            if hits:
+                where[sentence_index] = hits
+        return where
+
+    def reset(self, sentences: Sequence[Sentence], tagset: TagSet | None = None) -> None:
+        """Replace everything at once (open, import-replace, undo of a big change)."""
+        self.sentences = []
+        self._position = {}
+        if tagset is not None:
+            self.tagset = tagset
+        self._insert(0, list(sentences))
+        self._notify(Change(ChangeKind.RESET))
+
+    # ------------------------------------------------------------- helpers
+    def _retag_tokens(self, mapping: dict[str, str | None]) -> int:
+        changed = 0
+        for sentence in self.sentences:
+            for token in sentence.tokens:
+                if token.tag in mapping:
+                    token.tag = mapping[token.tag]
+                    changed += 1
+        return changed
+
+    def _insert(self, index: int, sentences: list[Sentence]) -> None:
+        for sentence in sentences:
+            sentence.id = self._unique_id(sentence.id)
+            self._position[sentence.id] = -1  # reserve the id; real index set below
+        self.sentences[index:index] = sentences
+        self._reindex_from(index)
+
+    def _reindex_from(self, start: int) -> None:
+        for i in range(start, len(self.sentences)):
+            self._position[self.sentences[i].id] = i
+
+    def _unique_id(self, wanted: str) -> str:
+        if wanted not in self._position:
+            return wanted
+        for n in itertools.count(2):
+            candidate = f"{wanted}-{n}"
+            if candidate not in self._position:
+                return candidate
+        raise AssertionError("unreachable")

@@ -1,0 +1,61 @@
+"""Two-column CoNLL / TSV: ``token<TAB>tag`` per line, a blank line between sentences.
+
+Lines without a tab are split on runs of spaces (the CoNLL-2003 layout). The first
+column is the token and the last the tag (or the column given by index); columns in
+between are kept and written back. ``_`` or an empty tag means untagged; a line
+with only a token is an untagged token. ``-DOCSTART-`` lines are skipped.
+"""
+
+from __future__ import annotations
+
+from tagger_gui.core.corpus import Sentence, Token
+from tagger_gui.core.formats.errors import FormatError
+
+UNTAGGED = "_"
+
+
+def _columns(line: str) -> list[str]:
+    return line.split("\t") if "\t" in line else line.split()
+
+
+def _token(columns: list[str], tag_column: str | int, path: str, number: int) -> Token:
+    if not columns[0]:
+        raise FormatError(path, number, "empty token in the first column")
+    if len(columns) == 1:
+        return Token(columns[0])
+    index = tag_column if isinstance(tag_column, int) else len(columns) - 1
+    if not 1 <= index < len(columns):
+        raise FormatError(path, number, f"no column {index} for the tag (line has {len(columns)} columns)")
+    tag = columns[index].strip()
+    middle = columns[1:index] + columns[index + 1:]
+    return Token(columns[0], None if tag in (UNTAGGED, "") else tag, middle or None)
+
+
+def read(text: str, path: str, tag_column: str | int = "last") -> list[Sentence]:
+    """Parse two-column text; ``tag_column`` is an int column index or anything else for the last column."""
+    sentences: list[Sentence] = []
+    tokens: list[Token] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        columns = _columns(line)
+        if columns and columns[0] == "-DOCSTART-":
+            continue
+        if not line.strip():
+            if tokens:
+                sentences.append(Sentence(tokens))
+                tokens = []
+            continue
+        tokens.append(_token(columns, tag_column, path, number))
+    if tokens:
+        sentences.append(Sentence(tokens))
+    return sentences
+
+
+def write(sentences: list[Sentence], tag_column: str | int = "last") -> str:
+    """Render ``token<TAB>[kept columns<TAB>]tag`` lines; untagged tokens get ``_``."""
+    lines: list[str] = []
+    for sentence in sentences:
+        for token in sentence.tokens:
+            form = token.form.replace("\t", " ").replace("\n", " ")
+            lines.append("\t".join([form, *(token.columns or []), token.tag or UNTAGGED]))
+        lines.append("")
+    return "".join(line + "\n" for line in lines)

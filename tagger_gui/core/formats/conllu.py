@@ -1,0 +1,134 @@
+"""CoNLL-U (Universal Dependencies): ten tab-separated columns, comments, blank line between sentences.
+
+The tag comes from UPOS (column 4) by default, XPOS (column 5) or any column given
+by its 0-based index. Multiword-token lines (``3-4``) and empty nodes (``5.1``) are
+not words; they are kept as ``Sentence.extra_lines``, and comments and all other
+columns are kept verbatim, so reading and writing an unchanged file gives back the
+same bytes.
+"""
+
+from __future__ import annotations
+
+from tagger_gui.core.corpus import Sentence, Token
+from tagger_gui.core.formats.errors import FormatError
+
+COLUMN_COUNT = 10
+_NAMED_COLUMNS = {"upos": 3, "xpos": 4}
+
+
+def tag_index(tag_column: str | int) -> int:
+    """The 0-based column holding the tag: ``"upos"`` -> 3, ``"xpos"`` -> 4, or an index 2..9."""
+    if isinstance(tag_column, str) and tag_column.lower() in _NAMED_COLUMNS:
+        return _NAMED_COLUMNS[tag_column.lower()]
+    try:
+        index = int(tag_column)
+    except (TypeError, ValueError):
+        raise ValueError(f"tag column must be upos, xpos or a column number, not {tag_column!r}") from None
+    if not 2 <= index < COLUMN_COUNT:
+        raise ValueError(f"tag column {index} is not a tag column (use 2..9; 0 is ID, 1 is FORM)")
+    return index
+
+
+class _SentenceBuilder:
+    """Collects the lines of one sentence block and checks them."""
+
+    def __init__(self, path: str, tag_col: int) -> None:
+        self.path, self.tag_col = path, tag_col
+        self.comments: list[str] = []
+        self.tokens: list[Token] = []
+        self.extra: list[tuple[int, str]] = []
+        self.first_line = 0
+
+    def add(self, line: str, number: int) -> None:
+        if not self.first_line:
+            self.first_line = number
+        if line.startswith("#"):
+            if self.tokens or self.extra:
+                raise FormatError(self.path, number, "comment line after the words of a sentence")
+            self.comments.append(line)
+            return
+        columns = line.split("\t")
+        if len(columns) != COLUMN_COUNT:
+            raise FormatError(self.path, number, f"expected {COLUMN_COUNT} tab-separated columns, found {len(columns)}")
+        self._add_columns(columns, line, number)
+
+    def _add_columns(self, columns: list[str], line: str, number: int) -> None:
+        word_id = columns[0]
+        if "-" in word_id or "." in word_id:
+            if not _is_range_or_decimal(word_id):
+                raise FormatError(self.path, number, f"bad word ID {word_id!r}")
+            self.extra.append((len(self.tokens), line))
+            return
+        if word_id != str(len(self.tokens) + 1):
+            raise FormatError(self.path, number, f"word ID {word_id!r} out of sequence (expected {len(self.tokens) + 1})")
+        if not columns[1]:
+            raise FormatError(self.path, number, "empty FORM column")
+        tag = columns[self.tag_col]
+        self.tokens.append(Token(columns[1], None if tag in ("_", "") else tag, columns))
+
+    def build(self) -> Sentence:
+        if not self.tokens:
+            raise FormatError(self.path, self.first_line, "sentence without any word line")
+        sentence = Sentence(self.tokens, comments=self.comments, extra_lines=self.extra)
+        for comment in self.comments:
+            key, _, value = comment[1:].partition("=")
+            if key.strip() == "sent_id" and value.strip():
+                sentence.id = value.strip()
+        return sentence
+
+
+def _is_range_or_decimal(word_id: str) -> bool:
+    separator = "-" if "-" in word_id else "."
+    parts = word_id.split(separator)
+    return len(parts) == 2 and all(part.isdigit() for part in parts)
+
+
+def read(text: str, path: str, tag_column: str | int = "upos") -> list[Sentence]:
+    """Parse CoNLL-U ``text``; raises ``FormatError`` with the line number on any malformed line."""
+    try:
+        tag_col = tag_index(tag_column)
+    except ValueError as error:
+        raise FormatError(path, 0, str(error)) from None
+    sentences: list[Sentence] = []
+    builder: _SentenceBuilder | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            builder = builder or _SentenceBuilder(path, tag_col)
+            builder.add(line, number)
+        elif builder is not None:
+            sentences.append(builder.build())
+            builder = None
+    if builder is not None:
+        sentences.append(builder.build())
+    return sentences
+
+
+def write(sentences: list[Sentence], tag_column: str | int = "upos") -> str:
+    """Render sentences as CoNLL-U, each followed by one blank line."""
+    tag_col = tag_index(tag_column)
+    lines: list[str] = []
+    for sentence in sentences:
+        lines.extend(sentence.comments or [f"# sent_id = {sentence.id}", f"# text = {sentence.text}"])
+        extra = sorted(sentence.extra_lines, key=lambda item: item[0])
+        next_extra = 0
+        for i, token in enumerate(sentence.tokens):
+            while next_extra < len(extra) and extra[next_extra][0] <= i:
+                lines.append(extra[next_extra][1])
+                next_extra += 1
+            lines.append(_word_line(i, token, tag_col))
+        lines.extend(line for _, line in extra[next_extra:])
+        lines.append("")
+    return "".join(line + "\n" for line in lines)
+
+
+def _word_line(i: int, token: Token, tag_col: int) -> str:
+    columns = list(token.columns) if token.columns and len(token.columns) == COLUMN_COUNT else ["_"] * COLUMN_COUNT
+    columns[0] = str(i + 1)
+    columns[1] = _clean(token.form)
+    columns[tag_col] = token.tag if token.tag is not None else "_"
+    return "\t".join(columns)
+
+
+def _clean(form: str) -> str:
+    """CoNLL-U cannot hold tabs or line breaks in a FORM: they become spaces."""
+    return form.replace("\t", " ").replace("\n", " ")

@@ -1,0 +1,27 @@
+"""The one error every format reader raises, and the text decoding they share."""
+
+from __future__ import annotations
+
+
+class FormatError(ValueError):
+    """A file could not be read: says which file, which line (1-based) and what is wrong."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(f"{self.path}:{line}: {message}")
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 with or without BOM, LF or CRLF (or a mix) -> text with LF line ends."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise FormatError(path, line, f"not valid UTF-8 (byte {data[error.start]:#04x})") from None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text

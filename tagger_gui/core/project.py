@@ -1,0 +1,135 @@
+"""The project file: corpus + tag set + settings + where the trained model lives.
+
+A project is one JSON document (extension ``.tagproj``) with a format version. It is
+written atomically, so a crash while saving leaves the previous file intact.
+Sentences keep everything a round trip through their source format needs
+(CoNLL-U columns, comments, multiword-token lines).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tagger_gui.core.atomic import atomic_write_text
+from tagger_gui.core.corpus import Corpus, Sentence, Split, TagSet, Token
+
+PROJECT_VERSION = 1
+PROJECT_SUFFIX = ".tagproj"
+PROJECT_FILTER = f"tagger-gui projects (*{PROJECT_SUFFIX})"
+
+
+class ProjectError(ValueError):
+    """A project file cannot be read; the message names the file and what is wrong."""
+
+
+@dataclass
+class Project:
+    """Everything a user keeps about one annotation job.
+
+    ``train_settings`` is the training configuration as a plain dict (interpreted by
+    ``tagger_gui.ml.config``; the core does not know torch). ``model_path`` is the
+    trained model bundle, stored relative to the project file when it sits beside it.
+    """
+
+    corpus: Corpus = field(default_factory=Corpus)
+    path: Path | None = None
+    tag_column: str = "upos"
+    train_settings: dict = field(default_factory=dict)
+    model_path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem if self.path else "Untitled"
+
+    def save(self, path: str | os.PathLike | None = None) -> None:
+        """Write the project to ``path`` (default: where it was loaded from) atomically."""
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            raise ValueError("the project has no file yet: give a path")
+        atomic_write_text(target, json.dumps(self.to_dict(target.parent), ensure_ascii=False, indent=1) + "\n")
+        self.path = target
+
+    def to_dict(self, folder: Path) -> dict:
+        return {
+            "format": "tagger-gui project",
+            "version": PROJECT_VERSION,
+            "tag_column": self.tag_column,
+            "tagset": self.corpus.tagset.to_dict(),
+            "train_settings": self.train_settings,
+            "model": _relative(self.model_path, folder),
+            "sentences": [_sentence_to_dict(s) for s in self.corpus.sentences],
+        }
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Project":
+        """Read a project file; ``ProjectError`` names the file and the problem."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except OSError as error:
+            raise ProjectError(f"{path}: cannot read: {error.strerror or error}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ProjectError(f"{path}: not a tagger-gui project ({error})") from None
+        try:
+            return cls._from_dict(data, path)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ProjectError(f"{path}: damaged project file ({type(error).__name__}: {error})") from None
+
+    @classmethod
+    def _from_dict(cls, data: dict, path: Path) -> "Project":
+        if data.get("format") != "tagger-gui project":
+            raise ProjectError(f"{path}: not a tagger-gui project file")
+        if data.get("version", 0) > PROJECT_VERSION:
+            raise ProjectError(
+                f"{path}: written by a newer tagger-gui (project version {data['version']}, "
+                f"this one reads up to {PROJECT_VERSION}); please upgrade"
+            )
+        corpus = Corpus([_sentence_from_dict(s) for s in data["sentences"]], TagSet.from_dict(data["tagset"]))
+        model = data.get("model")
+        return cls(
+            corpus=corpus,
+            path=path,
+            tag_column=data.get("tag_column", "upos"),
+            train_settings=dict(data.get("train_settings", {})),
+            model_path=(path.parent / model) if model else None,
+        )
+
+
+def _relative(model_path: Path | None, folder: Path) -> str | None:
+    if model_path is None:
+        return None
+    try:
+        return str(Path(model_path).resolve().relative_to(folder.resolve()))
+    except ValueError:
+        return str(Path(model_path).resolve())
+
+
+def _sentence_to_dict(sentence: Sentence) -> dict:
+    item: dict = {"id": sentence.id, "split": sentence.split.value, "words": sentence.words, "tags": sentence.tags}
+    if sentence.reviewed:
+        item["reviewed"] = True
+    if sentence.comments:
+        item["comments"] = sentence.comments
+    if sentence.extra_lines:
+        item["extra_lines"] = [list(pair) for pair in sentence.extra_lines]
+    if any(token.columns for token in sentence.tokens):
+        item["columns"] = [token.columns for token in sentence.tokens]
+    return item
+
+
+def _sentence_from_dict(item: dict) -> Sentence:
+    words, tags = item["words"], item["tags"]
+    columns = item.get("columns") or [None] * len(words)
+    if not len(words) == len(tags) == len(columns):
+        raise ValueError(f"sentence {item.get('id')!r}: words, tags and columns differ in length")
+    return Sentence(
+        [Token(str(w), t, c) for w, t, c in zip(words, tags, columns)],
+        id=str(item["id"]),
+        split=Split(item.get("split", "train")),
+        reviewed=bool(item.get("reviewed", False)),
+        comments=list(item.get("comments", [])),
+        extra_lines=[(int(n), str(line)) for n, line in item.get("extra_lines", [])],
+    )

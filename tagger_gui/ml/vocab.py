@@ -1,0 +1,128 @@
+"""Word, character, shape and tag indices with unknown-word handling.
+
+Index 0 is padding and index 1 the unknown item in the word and character
+tables (``PAD``, ``UNK``). A word is looked up as written, then (when the
+vocabulary is lower-cased) in lower case, then falls back to ``UNK``; its
+character ids and shape id are computed from the original spelling, so the
+model can still tag a word it has never seen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+PAD = 0
+UNK = 1
+SPECIALS = ["<pad>", "<unk>"]
+
+_SHAPES = ["<pad>", "lower", "Title", "UPPER", "Mixed", "digit", "digit-mix", "punct", "other"]
+_PUNCT = re.compile(r"^[^\w\s]+$")
+
+
+def word_shape(word: str) -> int:
+    """A small shape class of ``word`` (index into the shape table, never ``PAD``)."""
+    if any(c.isdigit() for c in word):
+        return 5 if all(c.isdigit() or c in ".,-/:" for c in word) else 6
+    if _PUNCT.match(word):
+        return 7
+    if word.islower():
+        return 1
+    if word.isupper():
+        return 3
+    if word[:1].isupper():
+        return 2 if word[1:].islower() or len(word) == 1 else 4
+    return 8
+
+
+NUM_SHAPES = len(_SHAPES)
+
+
+@dataclass
+class Vocab:
+    """The lookup tables of one model.
+
+    Attributes:
+        words: word strings by index (``SPECIALS`` first), lower-cased if ``lowercase``.
+        chars: characters by index (``SPECIALS`` first).
+        tags: tag names by index (the model's output order).
+        lowercase: look words up in lower case after trying the exact form.
+        word_counts: training counts aligned with ``words`` (used for word dropout).
+    """
+
+    words: list[str]
+    chars: list[str]
+    tags: list[str]
+    lowercase: bool = True
+    word_counts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._word_index = {w: i for i, w in enumerate(self.words)}
+        self._char_index = {c: i for i, c in enumerate(self.chars)}
+        self._tag_index = {t: i for i, t in enumerate(self.tags)}
+
+    @classmethod
+    def build(
+        cls,
+        sentences: Iterable[Sequence[str]],
+        tags: Sequence[str],
+        *,
+        lowercase: bool = True,
+        min_freq: int = 1,
+    ) -> "Vocab":
+        """Vocabulary of ``sentences`` (lists of words): words seen ``min_freq`` times or more."""
+        counts: Counter[str] = Counter()
+        chars: Counter[str] = Counter()
+        for words in sentences:
+            for word in words:
+                counts[word.lower() if lowercase else word] += 1
+                chars.update(word)
+        kept = [w for w, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])) if n >= min_freq]
+        return cls(
+            words=SPECIALS + kept,
+            chars=SPECIALS + sorted(chars),
+            tags=list(tags),
+            lowercase=lowercase,
+            word_counts=[0, 0] + [counts[w] for w in kept],
+        )
+
+    def word_id(self, word: str) -> int:
+        """Index of ``word``: exact form, then lower case (if enabled), else ``UNK``."""
+        index = self._word_index.get(word)
+        if index is None and self.lowercase:
+            index = self._word_index.get(word.lower())
+        return UNK if index is None else index
+
+    def char_ids(self, word: str, max_chars: int) -> list[int]:
+        """Character indices of ``word``; longer words keep their first and last ``max_chars // 2``."""
+        if len(word) > max_chars:
+            half = max_chars // 2
+            word = word[:half] + word[len(word) - (max_chars - half):]
+        return [self._char_index.get(c, UNK) for c in word]
+
+    def tag_id(self, tag: str) -> int:
+        """Index of tag ``tag`` (``KeyError`` if the model does not know it)."""
+        return self._tag_index[tag]
+
+    def to_dict(self) -> dict:
+        """JSON-ready tables."""
+        return {
+            "words": self.words,
+            "chars": self.chars,
+            "tags": self.tags,
+            "lowercase": self.lowercase,
+            "word_counts": self.word_counts,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Vocab":
+        """Inverse of ``to_dict``."""
+        return cls(
+            words=list(data["words"]),
+            chars=list(data["chars"]),
+            tags=list(data["tags"]),
+            lowercase=bool(data["lowercase"]),
+            word_counts=list(data.get("word_counts", [])),
+        )
