@@ -16,7 +16,7 @@ from typing import Any
 CONFIG_VERSION = 1
 
 ARCHITECTURES = ("tutorial", "bilstm")
-CHAR_ENCODERS = ("none", "cnn", "lstm")
+CHAR_ENCODERS = ("none", "cnn")
 OPTIMIZERS = ("adam", "sgd")
 
 
@@ -37,7 +37,7 @@ class TrainConfig:
     num_layers: int = _field(2, "Number of stacked LSTM layers.")
     bidirectional: bool = _field(True, "Read each sentence left-to-right and right-to-left.")
     char_encoder: str = _field(
-        "cnn", "How a word's spelling is encoded: 'none', 'cnn' or 'lstm'. Lets unseen words be tagged."
+        "cnn", "How a word's spelling is encoded: 'none' or 'cnn' (a character CNN). Lets unseen words be tagged."
     )
     char_dim: int = _field(32, "Size of the character embedding vectors.")
     char_hidden: int = _field(96, "Output size of the character encoder.")

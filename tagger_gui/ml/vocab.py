@@ -17,6 +17,8 @@ from typing import Iterable, Sequence
 PAD = 0
 UNK = 1
 SPECIALS = ["<pad>", "<unk>"]
+BOW, EOW = 2, 3
+CHAR_SPECIALS = SPECIALS + ["<w>", "</w>"]
 
 _SHAPES = ["<pad>", "lower", "Title", "UPPER", "Mixed", "digit", "digit-mix", "punct", "other"]
 _PUNCT = re.compile(r"^[^\w\s]+$")
@@ -46,7 +48,7 @@ class Vocab:
 
     Attributes:
         words: word strings by index (``SPECIALS`` first), lower-cased if ``lowercase``.
-        chars: characters by index (``SPECIALS`` first).
+        chars: characters by index (``CHAR_SPECIALS`` first).
         tags: tag names by index (the model's output order).
         lowercase: look words up in lower case after trying the exact form.
         word_counts: training counts aligned with ``words`` (used for word dropout).
@@ -82,7 +84,7 @@ class Vocab:
         kept = [w for w, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])) if n >= min_freq]
         return cls(
             words=SPECIALS + kept,
-            chars=SPECIALS + sorted(chars),
+            chars=CHAR_SPECIALS + sorted(chars),
             tags=list(tags),
             lowercase=lowercase,
             word_counts=[0, 0] + [counts[w] for w in kept],
@@ -96,11 +98,15 @@ class Vocab:
         return UNK if index is None else index
 
     def char_ids(self, word: str, max_chars: int) -> list[int]:
-        """Character indices of ``word``; longer words keep their first and last ``max_chars // 2``."""
+        """Character indices of ``word`` between word-start and word-end markers.
+
+        Longer words keep their first and last ``max_chars // 2`` characters: the
+        markers let the character encoder tell a suffix from the same letters inside.
+        """
         if len(word) > max_chars:
             half = max_chars // 2
             word = word[:half] + word[len(word) - (max_chars - half):]
-        return [self._char_index.get(c, UNK) for c in word]
+        return [BOW, *(self._char_index.get(c, UNK) for c in word), EOW]
 
     def tag_id(self, tag: str) -> int:
         """Index of tag ``tag`` (``KeyError`` if the model does not know it)."""

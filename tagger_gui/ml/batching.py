@@ -1,0 +1,168 @@
+"""Turning sentences into model inputs fast: form tables and length-bucketed batches.
+
+Building tensors token by token in Python is what limits tagging speed on a CPU,
+so every distinct word form of a data set is encoded once (``FormTable``): its
+word id, shape id and character ids. A sentence is then an array of form rows,
+and a batch's inputs are gathered with tensor indexing. Characters are encoded
+once per distinct word of the batch, not once per token.
+
+Batches group sentences of equal length, which need no padding and take the
+fast LSTM path; only the leftovers of each length are merged into padded
+batches that the model packs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import torch
+
+from tagger_gui.ml.vocab import PAD, Vocab, word_shape
+
+IGNORE = -100
+"""Tag index of tokens that carry no tag (and of padding): left out of the loss."""
+
+
+@dataclass
+class ModelInputs:
+    """Tensors for one batch of ``B`` sentences padded to ``L`` words.
+
+    Attributes:
+        word_ids: ``[B, L]`` word indices (``PAD`` beyond a sentence's end).
+        shape_ids: ``[B, L]`` shape indices.
+        chars: ``[U, C]`` character indices of the batch's ``U`` distinct forms.
+        char_index: ``[B, L]`` row of ``chars`` for each token.
+        lengths: ``[B]`` sentence lengths (CPU), or ``None`` when all equal ``L``.
+    """
+
+    word_ids: torch.Tensor
+    shape_ids: torch.Tensor
+    chars: torch.Tensor
+    char_index: torch.Tensor
+    lengths: torch.Tensor | None
+
+
+class FormTable:
+    """The distinct word forms of a data set, each encoded once.
+
+    Row 0 is padding. ``rows(words)`` returns the rows of a sentence's words,
+    adding forms not seen before.
+    """
+
+    def __init__(self, vocab: Vocab, max_chars: int) -> None:
+        self.vocab = vocab
+        self.max_chars = max_chars
+        self._row: dict[str, int] = {}
+        self._word_ids: list[int] = [PAD]
+        self._shape_ids: list[int] = [PAD]
+        self._chars: list[list[int]] = [[]]
+        self._tensors: tuple[torch.Tensor, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self._word_ids)
+
+    def rows(self, words: Sequence[str]) -> np.ndarray:
+        """Form rows (int64) of ``words``."""
+        get = self._row.get
+        rows = [get(w, -1) for w in words]
+        if -1 in rows:
+            rows = [r if r >= 0 else self._add(w) for r, w in zip(rows, words)]
+        return np.asarray(rows, dtype=np.int64)
+
+    def _add(self, word: str) -> int:
+        row = self._row.get(word)
+        if row is None:
+            row = self._row[word] = len(self._word_ids)
+            self._word_ids.append(self.vocab.word_id(word))
+            self._shape_ids.append(word_shape(word))
+            self._chars.append(self.vocab.char_ids(word, self.max_chars))
+            self._tensors = None
+        return row
+
+    def tensors(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(word_ids [N], shape_ids [N], chars [N, C], char_lengths [N])`` of all rows (cached)."""
+        if self._tensors is None:
+            lengths = np.fromiter((len(c) for c in self._chars), dtype=np.int64, count=len(self._chars))
+            chars = np.zeros((len(self._chars), max(1, int(lengths.max()))), dtype=np.int64)
+            for row, ids in enumerate(self._chars):
+                chars[row, : len(ids)] = ids
+            self._tensors = (
+                torch.tensor(self._word_ids),
+                torch.tensor(self._shape_ids),
+                torch.from_numpy(chars),
+                torch.from_numpy(lengths),
+            )
+        return self._tensors
+
+    def inputs(self, rows: torch.Tensor, lengths: torch.Tensor | None, device: torch.device) -> ModelInputs:
+        """Model inputs for a ``[B, L]`` tensor of form rows."""
+        word_ids, shape_ids, chars, char_lengths = self.tensors()
+        unique, inverse = torch.unique(rows, return_inverse=True)
+        width = max(1, int(char_lengths[unique].max()))
+        return ModelInputs(
+            word_ids=word_ids[rows].to(device),
+            shape_ids=shape_ids[rows].to(device),
+            chars=chars[unique, :width].to(device),
+            char_index=inverse.to(device),
+            lengths=lengths,
+        )
+
+
+def length_batches(
+    lengths: np.ndarray,
+    batch_size: int,
+    *,
+    max_tokens: int | None = None,
+    rng: np.random.Generator | None = None,
+) -> list[np.ndarray]:
+    """Split sentence indices into batches of (nearly always) equal length.
+
+    Sentences of each length fill batches of ``batch_size`` (fewer if
+    ``max_tokens`` caps ``batch size x length``); the leftovers of all lengths,
+    in length order, are chunked into padded batches. With ``rng`` the order
+    within each length and the order of batches are shuffled.
+    """
+    order = rng.permutation(len(lengths)) if rng is not None else np.arange(len(lengths))
+    order = order[np.argsort(lengths[order], kind="stable")]
+    batches: list[np.ndarray] = []
+    leftovers: list[np.ndarray] = []
+    for group in np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1):
+        if not len(group):
+            continue
+        size = _batch_size(int(lengths[group[0]]), batch_size, max_tokens)
+        full = len(group) - len(group) % size
+        batches.extend(np.split(group[:full], full // size) if full else [])
+        leftovers.append(group[full:])
+    rest = np.concatenate(leftovers) if leftovers else np.empty(0, dtype=np.int64)
+    start = 0
+    while start < len(rest):
+        size = _batch_size(int(lengths[rest[min(start + batch_size, len(rest)) - 1]]), batch_size, max_tokens)
+        batches.append(rest[start : start + size])
+        start += size
+    if rng is not None:
+        batches = [batches[i] for i in rng.permutation(len(batches))]
+    return batches
+
+
+def _batch_size(length: int, batch_size: int, max_tokens: int | None) -> int:
+    if max_tokens is None:
+        return batch_size
+    return max(1, min(batch_size, max_tokens // max(1, length)))
+
+
+def pad_rows(arrays: Sequence[np.ndarray], fill: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """Stack 1-D arrays into a ``[B, L]`` tensor padded with ``fill``.
+
+    Returns the tensor and the lengths, or ``None`` for lengths when all arrays
+    have the same length (then nothing needs packing).
+    """
+    sizes = [len(a) for a in arrays]
+    longest = max(sizes)
+    if min(sizes) == longest:
+        return torch.from_numpy(np.stack(arrays)), None
+    matrix = np.full((len(arrays), longest), fill, dtype=np.int64)
+    for i, a in enumerate(arrays):
+        matrix[i, : len(a)] = a
+    return torch.from_numpy(matrix), torch.tensor(sizes)

@@ -1,0 +1,105 @@
+"""The LSTM taggers. Both map ``ModelInputs`` to log-probabilities ``[B, L, n_tags]``.
+
+``TutorialTagger`` is the ``LSTMTagger`` of the PyTorch tutorial "Sequence Models and
+Long Short-Term Memory Networks" (embedding -> LSTM -> linear -> log_softmax), with
+its parameter names kept so the correspondence is plain. ``BiLSTMTagger`` adds what
+an accurate tagger needs: a character CNN so unseen words are tagged from their
+spelling, a word-shape embedding, a bidirectional multi-layer LSTM and dropout.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from tagger_gui.ml.batching import ModelInputs
+from tagger_gui.ml.config import TrainConfig
+from tagger_gui.ml.vocab import NUM_SHAPES, PAD, Vocab
+
+
+def run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
+    """Run ``lstm`` (batch-first input ``x``), packing only when lengths differ."""
+    if lengths is None:
+        return lstm(x)[0]
+    packed = pack_padded_sequence(x, lengths, batch_first=lstm.batch_first, enforce_sorted=False)
+    return pad_packed_sequence(packed, batch_first=lstm.batch_first, total_length=x.shape[1 if lstm.batch_first else 0])[0]
+
+
+class TutorialTagger(nn.Module):
+    """The tutorial's tagger: word embedding -> unidirectional LSTM -> linear -> log_softmax."""
+
+    def __init__(self, embedding_dim: int, hidden_dim: int, vocab_size: int, tagset_size: int) -> None:
+        super().__init__()
+        self.hidden_dim = hidden_dim
+        self.word_embeddings = nn.Embedding(vocab_size, embedding_dim)
+        self.lstm = nn.LSTM(embedding_dim, hidden_dim)
+        self.hidden2tag = nn.Linear(hidden_dim, tagset_size)
+
+    def forward(self, inputs: ModelInputs) -> torch.Tensor:
+        # The tutorial feeds one sentence as [len, 1, emb]; a batch is [len, B, emb].
+        embeds = self.word_embeddings(inputs.word_ids).transpose(0, 1)
+        lstm_out = run_lstm(self.lstm, embeds, inputs.lengths).transpose(0, 1)
+        tag_space = self.hidden2tag(lstm_out)
+        return F.log_softmax(tag_space, dim=-1)
+
+
+class CharCNN(nn.Module):
+    """Character embedding -> 1-D convolution (width 3) -> max over positions.
+
+    Called on the distinct words of a batch only (``[U, C]`` character ids).
+    """
+
+    def __init__(self, n_chars: int, char_dim: int, out_dim: int) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(n_chars, char_dim, padding_idx=PAD)
+        self.conv = nn.Conv1d(char_dim, out_dim, kernel_size=3, padding=1)
+
+    def forward(self, chars: torch.Tensor) -> torch.Tensor:
+        x = self.embedding(chars).transpose(1, 2)
+        return torch.relu(self.conv(x)).amax(dim=2)
+
+
+class BiLSTMTagger(nn.Module):
+    """Word + character + shape features -> (Bi)LSTM -> linear -> log_softmax."""
+
+    def __init__(self, config: TrainConfig, n_words: int, n_chars: int, n_tags: int) -> None:
+        super().__init__()
+        self.word_embedding = nn.Embedding(n_words, config.embedding_dim, padding_idx=PAD)
+        width = config.embedding_dim
+        self.char_encoder = None
+        if config.char_encoder == "cnn":
+            self.char_encoder = CharCNN(n_chars, config.char_dim, config.char_hidden)
+            width += config.char_hidden
+        self.shape_embedding = None
+        if config.shape_features:
+            self.shape_embedding = nn.Embedding(NUM_SHAPES, 8, padding_idx=PAD)
+            width += 8
+        self.dropout = nn.Dropout(config.dropout)
+        self.lstm = nn.LSTM(
+            width,
+            config.hidden_dim,
+            num_layers=config.num_layers,
+            bidirectional=config.bidirectional,
+            batch_first=True,
+            dropout=config.dropout if config.num_layers > 1 else 0.0,
+        )
+        self.output = nn.Linear(config.hidden_dim * (2 if config.bidirectional else 1), n_tags)
+
+    def forward(self, inputs: ModelInputs) -> torch.Tensor:
+        features = [self.word_embedding(inputs.word_ids)]
+        if self.char_encoder is not None:
+            features.append(self.char_encoder(inputs.chars)[inputs.char_index])
+        if self.shape_embedding is not None:
+            features.append(self.shape_embedding(inputs.shape_ids))
+        x = self.dropout(torch.cat(features, dim=-1))
+        hidden = self.dropout(run_lstm(self.lstm, x, inputs.lengths))
+        return F.log_softmax(self.output(hidden), dim=-1)
+
+
+def build_model(config: TrainConfig, vocab: Vocab) -> nn.Module:
+    """A freshly initialised model of ``config.architecture`` sized for ``vocab``."""
+    if config.architecture == "tutorial":
+        return TutorialTagger(config.embedding_dim, config.hidden_dim, len(vocab.words), len(vocab.tags))
+    return BiLSTMTagger(config, len(vocab.words), len(vocab.chars), len(vocab.tags))

@@ -1,0 +1,111 @@
+"""Batched inference: a trained model with its vocabulary, giving a score for every tag of every word."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from tagger_gui.core.corpus import Sentence
+from tagger_gui.ml.batching import FormTable, length_batches, pad_rows
+from tagger_gui.ml.config import TrainConfig
+from tagger_gui.ml.metrics import Evaluation, evaluate_predictions
+from tagger_gui.ml.vocab import PAD, Vocab
+
+PREDICT_MAX_TOKENS = 8192
+"""Padded tokens per inference batch: large batches amortise per-call overhead."""
+
+
+@dataclass
+class Prediction:
+    """The tagger's scores for one sentence.
+
+    Attributes:
+        log_probs: ``[n_words, n_tags]`` log-softmax scores (float32).
+        tag_names: the tag of each column (the same list object for all predictions).
+    """
+
+    log_probs: np.ndarray
+    tag_names: list[str]
+
+    @property
+    def probs(self) -> np.ndarray:
+        """``[n_words, n_tags]`` probabilities (rows sum to 1)."""
+        return np.exp(self.log_probs)
+
+    @property
+    def best(self) -> list[str]:
+        """The most probable tag of each word."""
+        return [self.tag_names[i] for i in self.log_probs.argmax(axis=1)]
+
+    @property
+    def confidence(self) -> np.ndarray:
+        """``[n_words]`` probability of the best tag."""
+        return np.exp(self.log_probs.max(axis=1)) if len(self.log_probs) else np.zeros(0, np.float32)
+
+
+@dataclass
+class Tagger:
+    """A trained model ready to tag, on one device.
+
+    Attributes:
+        model: the network (kept in eval mode).
+        vocab: its lookup tables; ``vocab.tags`` are the output columns.
+        config: the settings it was trained with.
+        known_words: word forms seen in training (to measure accuracy on unseen words).
+        info: training figures kept with the model (history, best epoch, ...), JSON-ready.
+    """
+
+    model: nn.Module
+    vocab: Vocab
+    config: TrainConfig
+    known_words: frozenset[str] = frozenset()
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.model.eval()
+
+    @property
+    def tag_names(self) -> list[str]:
+        return self.vocab.tags
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    def to(self, device: str | torch.device) -> "Tagger":
+        """Move the model to ``device`` (in place); returns ``self``."""
+        self.model.to(device)
+        return self
+
+    def predict(self, sentences: Sequence[Sequence[str]]) -> list[Prediction]:
+        """Score every word of ``sentences`` (each a list of words), in input order."""
+        table = FormTable(self.vocab, self.config.max_word_chars)
+        rows = [table.rows(words) for words in sentences]
+        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        empty = np.zeros((0, len(self.tag_names)), dtype=np.float32)
+        results = [Prediction(empty, self.tag_names) for _ in rows]
+        nonempty = np.flatnonzero(lengths)
+        with torch.inference_mode():
+            for batch in length_batches(lengths[nonempty], 1024, max_tokens=PREDICT_MAX_TOKENS):
+                indices = nonempty[batch]
+                matrix, batch_lengths = pad_rows([rows[i] for i in indices], PAD)
+                log_probs = self.model(table.inputs(matrix, batch_lengths, self.device))
+                log_probs = log_probs.float().cpu().numpy()
+                for j, i in enumerate(indices):
+                    results[i] = Prediction(log_probs[j, : lengths[i]], self.tag_names)
+        return results
+
+    def evaluate(self, sentences: Sequence[Sentence]) -> Evaluation:
+        """Accuracy figures of this tagger on ``sentences`` (untagged tokens are not counted)."""
+        predictions = self.predict([s.words for s in sentences])
+        return evaluate_predictions(
+            [s.words for s in sentences],
+            [s.tags for s in sentences],
+            [p.best for p in predictions],
+            known_words=self.known_words,
+            tags=self.tag_names,
+        )
