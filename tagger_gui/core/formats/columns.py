@@ -19,7 +19,7 @@ def _columns(line: str) -> list[str]:
 
 
 def _token(columns: list[str], tag_column: str | int, path: str, number: int) -> Token:
-    if not columns[0]:
+    if not columns[0].strip():
         raise FormatError(path, number, "empty token in the first column")
     if len(columns) == 1:
         return Token(columns[0])
