@@ -1,0 +1,254 @@
+"""The training dock: settings, Train/Stop, the live plot, progress and a log of epochs.
+
+The panel only shows things and asks for things: ``train_requested`` carries the
+chosen ``TrainConfig`` and dev choice, ``stop_requested`` asks to stop. Whoever runs
+the job (``TrainingController``) feeds the display methods back.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+)
+
+from tagger_gui.gui.panels.loss_plot import LossPlot
+from tagger_gui.gui.training_worker import Progress
+from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRESETS, TrainConfig, preset_config
+from tagger_gui.ml.devices import available_devices
+from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
+
+# The settings shown, in order; everything else keeps the preset's value.
+SHOWN_FIELDS = (
+    "embedding_dim", "hidden_dim", "num_layers", "char_encoder", "dropout", "optimizer", "lr",
+    "batch_size", "epochs", "patience", "seed",
+)
+_CHOICES = {"char_encoder": CHAR_ENCODERS, "optimizer": OPTIMIZERS}
+_LABELS = {"embedding_dim": "Word embedding size", "hidden_dim": "LSTM hidden size", "num_layers": "LSTM layers",
+           "char_encoder": "Character features", "lr": "Learning rate", "patience": "Early-stop patience"}
+DEV_FROM_SPLIT = "split"
+DEV_HELD_OUT = "held_out"
+
+
+def _format_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return "--"
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+class TrainingPanel(QWidget):
+    """Settings form, Train/Stop buttons, progress, live loss plot and epoch log."""
+
+    train_requested = Signal(object, str)  # TrainConfig, DEV_FROM_SPLIT | DEV_HELD_OUT
+    stop_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._editors: dict[str, QWidget] = {}
+        self._base = preset_config("default")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._build_settings())
+        splitter.addWidget(self._build_monitor())
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+        self._apply_config(self._base)
+        self.set_running(False)
+
+    # ----------------------------------------------------------------- build
+    def _build_settings(self) -> QWidget:
+        box = QGroupBox("Settings")
+        form = QFormLayout(box)
+        self.preset_box = QComboBox()
+        self.preset_box.addItems(list(PRESETS))
+        self.preset_box.setCurrentText(self._base.preset)
+        self.preset_box.setToolTip("Start from a named preset; the fields below can then be changed.")
+        self.preset_box.currentTextChanged.connect(self._on_preset_changed)
+        form.addRow("Preset", self.preset_box)
+        for name in SHOWN_FIELDS:
+            editor = self._editor_for(name)
+            editor.setToolTip(TrainConfig.help(name))
+            self._editors[name] = editor
+            form.addRow(_LABELS.get(name, name.replace("_", " ").capitalize()), editor)
+        form.addRow("Dev sentences", self._build_dev_choice())
+        self.device_box = QComboBox()
+        for choice in available_devices():
+            self.device_box.addItem(choice.label, choice.name)
+        self.device_box.setToolTip(TrainConfig.help("device"))
+        form.addRow("Device", self.device_box)
+        return box
+
+    def _build_dev_choice(self) -> QWidget:
+        self.dev_box = QComboBox()
+        self.dev_box.addItem("Sentences marked dev", DEV_FROM_SPLIT)
+        self.dev_box.addItem("Hold out a fraction of train", DEV_HELD_OUT)
+        self.dev_box.setToolTip(
+            "Which sentences pick the best epoch. Marked dev sentences are used when there are any;"
+            " otherwise a fraction of the training sentences is held out automatically."
+        )
+        self.fraction_box = QDoubleSpinBox(decimals=2, minimum=0.0, maximum=0.5, singleStep=0.05)
+        self.fraction_box.setToolTip(TrainConfig.help("dev_fraction"))
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.dev_box, 1)
+        layout.addWidget(self.fraction_box)
+        return row
+
+    def _editor_for(self, name: str) -> QWidget:
+        value = getattr(self._base, name)
+        if name in _CHOICES:
+            editor = QComboBox()
+            editor.addItems(list(_CHOICES[name]))
+        elif isinstance(value, bool):
+            editor = QCheckBox()
+        elif isinstance(value, int):
+            editor = QSpinBox(minimum=0 if name in ("patience", "seed") else 1, maximum=1_000_000)
+        else:
+            editor = QDoubleSpinBox(decimals=4, minimum=0.0, maximum=0.99 if name == "dropout" else 10.0,
+                                    singleStep=0.0005 if name == "lr" else 0.05)
+        return editor
+
+    def _build_monitor(self) -> QWidget:
+        monitor = QWidget()
+        layout = QVBoxLayout(monitor)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.plot = LossPlot()
+        self.plot.setMinimumHeight(180)
+        layout.addLayout(self._build_buttons())
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setFormat("idle")
+        self.speed_label = QLabel("")
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.speed_label)
+        layout.addWidget(self.plot, 3)
+        self.log = QPlainTextEdit(readOnly=True)
+        self.log.setMaximumBlockCount(2000)
+        self.log.setPlaceholderText("One line per epoch appears here.")
+        layout.addWidget(self.log, 1)
+        return monitor
+
+    def _build_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.train_button = QPushButton("Train")
+        self.train_button.setToolTip("Train a tagger on the tagged sentences (Ctrl+T)")
+        self.train_button.clicked.connect(self._on_train_clicked)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop after the current batch, keeping the best model so far (Ctrl+.)")
+        self.stop_button.clicked.connect(self.stop_requested)
+        self.clear_button = QPushButton("Clear plot")
+        self.clear_button.clicked.connect(self.plot.clear)
+        self.export_button = QPushButton("Export plot…")
+        self.export_button.clicked.connect(self._on_export_clicked)
+        for button in (self.train_button, self.stop_button, self.clear_button, self.export_button):
+            row.addWidget(button)
+        return row
+
+    # -------------------------------------------------------------- settings
+    def config(self) -> TrainConfig:
+        """The settings as shown (validated by ``TrainConfig``: a bad value raises ``ValueError``)."""
+        values = {name: self._value(editor) for name, editor in self._editors.items()}
+        return self._base.replace(**values, device=self.device_box.currentData(),
+                                  dev_fraction=self.fraction_box.value())
+
+    def dev_choice(self) -> str:
+        return self.dev_box.currentData()
+
+    def set_config(self, config: TrainConfig) -> None:
+        """Show ``config`` (e.g. the project's saved settings)."""
+        self.preset_box.blockSignals(True)
+        self.preset_box.setCurrentText(config.preset)
+        self.preset_box.blockSignals(False)
+        self._apply_config(config)
+
+    def _apply_config(self, config: TrainConfig) -> None:
+        self._base = config
+        for name, editor in self._editors.items():
+            self._set_value(editor, getattr(config, name))
+        self.fraction_box.setValue(config.dev_fraction)
+        index = self.device_box.findData(config.device)
+        self.device_box.setCurrentIndex(max(index, 0))
+
+    @staticmethod
+    def _value(editor: QWidget):
+        if isinstance(editor, QComboBox):
+            return editor.currentText()
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        return editor.value()
+
+    @staticmethod
+    def _set_value(editor: QWidget, value) -> None:
+        if isinstance(editor, QComboBox):
+            editor.setCurrentText(str(value))
+        elif isinstance(editor, QCheckBox):
+            editor.setChecked(bool(value))
+        else:
+            editor.setValue(value)
+
+    def _on_preset_changed(self, name: str) -> None:
+        self._apply_config(preset_config(name, device=self.device_box.currentData() or "auto"))
+
+    def _on_train_clicked(self) -> None:
+        self.train_requested.emit(self.config(), self.dev_choice())
+
+    def _on_export_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export plot", "training.png", "PNG images (*.png)")
+        if path:
+            self.plot.export_png(path)
+
+    # --------------------------------------------------------------- display
+    def set_running(self, running: bool) -> None:
+        self.train_button.setEnabled(not running)
+        self.stop_button.setEnabled(running)
+        for editor in (*self._editors.values(), self.preset_box, self.device_box, self.dev_box, self.fraction_box):
+            editor.setEnabled(not running)
+
+    def show_started(self, info: TrainingInfo) -> None:
+        self.plot.clear()
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("starting…")
+        self.log.appendPlainText(
+            f"Training on {info.train_sentences} sentences ({info.train_words} words), "
+            f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, on {info.device}."
+        )
+
+    def show_progress(self, progress: Progress) -> None:
+        done = (progress.epoch - 1 + progress.batch / max(progress.batches, 1)) / max(progress.epochs, 1)
+        self.progress_bar.setValue(int(100 * done))
+        self.progress_bar.setFormat(f"epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}")
+        self.speed_label.setText(
+            f"{progress.words_per_second:,.0f} words/s · ETA {_format_seconds(progress.eta_seconds)} (if no early stop)"
+        )
+
+    def add_epoch(self, summary: EpochSummary) -> None:
+        self.plot.add_epoch(self.plot.last_step, summary.train_loss, summary.dev_accuracy)
+        dev = "n/a" if summary.dev_accuracy is None else f"{100 * summary.dev_accuracy:.2f}%"
+        best = "  ★ best so far" if summary.is_best else ""
+        self.log.appendPlainText(
+            f"epoch {summary.epoch}: loss {summary.train_loss:.4f}, dev accuracy {dev}, "
+            f"{summary.words_per_second:,.0f} words/s, {summary.seconds:.1f} s{best}"
+        )
+
+    def show_result(self, result: TrainResult) -> None:
+        self.set_running(False)
+        self.progress_bar.setValue(100 if result.stopped != "cancelled" else self.progress_bar.value())
+        self.progress_bar.setFormat(f"done ({result.stopped.replace('_', ' ')})")
+        if result.tagger is None:
+            self.log.appendPlainText(f"Stopped ({result.stopped}) before the first epoch ended: no model.")
+            return
+        dev = "n/a" if result.best_dev_accuracy is None else f"{100 * result.best_dev_accuracy:.2f}%"
+        self.log.appendPlainText(
+            f"Done ({result.stopped.replace('_', ' ')}): best dev accuracy {dev} at epoch {result.best_epoch} "
+            f"of {len(result.history)}, {result.seconds:.1f} s on {result.device}."
+        )
+
+    def show_failure(self, message: str) -> None:
+        self.set_running(False)
+        self.progress_bar.setFormat("failed")
+        self.log.appendPlainText(f"Failed: {message}")
+
