@@ -111,19 +111,26 @@ class TrainingWorker(QObject):
         super().__init__()
         self.config, self.data = config, data
         self.stop_event = threading.Event()
+        self.result: TrainResult | None = None
 
     @Slot()
     def run(self) -> None:
-        """Train; ends with exactly one of ``finished`` or ``failed``."""
+        """Train; ends with exactly one of ``finished`` or ``failed``, then ends its thread's loop.
+
+        Quitting from here (not from a slot in the UI thread) lets the UI thread
+        join the thread with ``QThread.wait`` without a deadlock.
+        """
         hooks = _SignalHooks(self, self.config.epochs)
         try:
-            result = Trainer(self.config, hooks).fit(
+            self.result = Trainer(self.config, hooks).fit(
                 self.data.train, self.data.dev, tagset=self.data.tagset, should_stop=self.stop_event
             )
         except Exception as error:  # every failure reaches the user through one dialog
             self.failed.emit(_describe(error), traceback.format_exc())
-            return
-        self.finished.emit(result)
+        else:
+            self.finished.emit(self.result)
+        finally:
+            self.thread().quit()
 
 
 def _describe(error: Exception) -> str:
@@ -149,6 +156,7 @@ class TrainingJob(QObject):
     def __init__(self, config: TrainConfig, data: TrainingData, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._outcome: tuple[Signal, tuple] | None = None
+        self._closing = False
         self._thread = QThread()
         self._worker = TrainingWorker(config, data)  # no parent: it moves to the thread
         self._worker.moveToThread(self._thread)
@@ -175,24 +183,28 @@ class TrainingJob(QObject):
     def is_running(self) -> bool:
         return self._thread.isRunning()
 
-    def stop_and_wait(self, timeout_ms: int = 10_000) -> bool:
-        """Stop and join the thread (used when the window closes); True if it ended."""
+    def stop_and_wait(self, timeout_ms: int = 10_000) -> TrainResult | None:
+        """Stop and join the thread without emitting anything more (used when the window closes).
+
+        Returns the run's result (its best model so far), or ``None`` if it failed or did not end in time.
+        """
+        self._closing = True
         self.stop()
-        return self._thread.wait(timeout_ms)
+        if not self._thread.wait(timeout_ms):
+            return None
+        return self._worker.result
 
     @Slot(object)
     def _on_worker_finished(self, result: TrainResult) -> None:
         self._outcome = (self.finished, (result,))
-        self._thread.quit()
 
     @Slot(str, str)
     def _on_worker_failed(self, message: str, details: str) -> None:
         self._outcome = (self.failed, (message, details))
-        self._thread.quit()
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        if self._outcome is not None:
+        if self._outcome is not None and not self._closing:
             signal, args = self._outcome
             self._outcome = None
             signal.emit(*args)

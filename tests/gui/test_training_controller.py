@@ -1,0 +1,107 @@
+"""Training from the window: model kept beside the project, reload, stop, failures, closing mid-run."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from tagger_gui.core.project import Project
+from tagger_gui.core.resources import sample_project_path
+from tagger_gui.gui.document import Document
+from tagger_gui.gui.panels.training_panel import TrainingPanel
+from tagger_gui.gui.training_controller import TrainingController
+from tagger_gui.ml import training
+from tagger_gui.ml.config import preset_config
+
+QStandardPaths.setTestModeEnabled(True)
+
+
+def small_config(**overrides):
+    settings = dict(embedding_dim=16, hidden_dim=16, num_layers=1, char_hidden=16, batch_size=4, epochs=2, device="cpu")
+    settings.update(overrides)
+    return preset_config("default", **settings)
+
+
+def make_controller(qtbot, project_path=None):
+    window = QWidget()
+    qtbot.addWidget(window)
+    document = Document(window)
+    if project_path is not None:
+        document.open_project(project_path)
+    else:
+        document.open_project(sample_project_path(), as_template=True)
+    panel = TrainingPanel(window)
+    controller = TrainingController(document, panel, window)
+    window.parts = (controller, document, panel)  # Python wrappers live as long as the window (pyqtgraph needs it)
+    return controller, document, panel
+
+
+@pytest.fixture
+def saved_sample(tmp_path):
+    project = Project.load(sample_project_path())
+    project.save(tmp_path / "work.tagproj")
+    return tmp_path / "work.tagproj"
+
+
+def test_train_keeps_the_model_beside_the_project_and_reopening_predicts_the_same(qtbot, saved_sample):
+    controller, document, panel = make_controller(qtbot, saved_sample)
+    with qtbot.waitSignal(controller.model_changed, timeout=60_000):
+        assert controller.start(small_config())
+    assert panel.plot.point_count > 0 and "best dev accuracy" in panel.log.toPlainText()
+    assert document.project.model_path == saved_sample.with_name("work.model")
+    assert (saved_sample.with_name("work.model") / "model.safetensors").is_file()
+    words = [s.words for s in document.corpus][:5]
+    before = [p.best for p in controller.tagger.predict(words)]
+    document.save()
+
+    reopened, _, _ = make_controller(qtbot, saved_sample)
+    assert reopened.tagger is not None
+    assert [p.best for p in reopened.tagger.predict(words)] == before
+    assert reopened.panel.config().epochs == 2  # the project's training settings came back too
+
+
+def test_only_one_training_at_a_time_and_stop_button_ends_it_quickly(qtbot, saved_sample):
+    controller, document, panel = make_controller(qtbot, saved_sample)
+    for sentence in list(document.corpus)[:1]:
+        document.corpus.append_sentences([sentence.copy() for _ in range(400)])
+    assert controller.start(small_config(epochs=50, batch_size=1))
+    assert not controller.start(small_config()) and not panel.train_button.isEnabled()
+    with qtbot.waitSignal(controller.job.progress, timeout=30_000):
+        pass
+    asked = time.monotonic()
+    with qtbot.waitSignal(controller.running_changed, timeout=5_000):
+        panel.stop_button.click()
+    assert time.monotonic() - asked < 1.0 and controller.job is None and panel.train_button.isEnabled()
+
+
+def test_a_failure_in_the_worker_shows_one_dialog_and_keeps_the_corpus(qtbot, saved_sample, monkeypatch):
+    def broken_fit(self, *args, **kwargs):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(training.Trainer, "fit", broken_fit)
+    controller, document, panel = make_controller(qtbot, saved_sample)
+    tags_before = [s.tags for s in document.corpus]
+    with qtbot.waitSignal(controller.running_changed, timeout=10_000, check_params_cb=lambda running: not running):
+        controller.start(small_config())
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert len(dialogs) == 1 and "injected failure" in dialogs[0].text()
+    assert "Traceback" in dialogs[0].detailedText()
+    dialogs[0].close()
+    assert "Failed: injected failure" in panel.log.toPlainText() and panel.train_button.isEnabled()
+    assert [s.tags for s in document.corpus] == tags_before and controller.tagger is None
+
+
+def test_closing_during_training_asks_then_stops_and_joins(qtbot, saved_sample, monkeypatch):
+    controller, document, _ = make_controller(qtbot, saved_sample)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
+    controller.start(small_config(epochs=500, batch_size=1))
+    with qtbot.waitSignal(controller.job.progress, timeout=30_000):
+        pass
+    assert not controller.confirm_close() and controller.is_running
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    job = controller.job
+    assert controller.confirm_close()
+    assert controller.job is None and not job.is_running()
