@@ -7,8 +7,7 @@ and a batch's inputs are gathered with tensor indexing. Characters are encoded
 once per distinct word of the batch, not once per token.
 
 Batches group sentences of equal length, which need no padding and take the
-fast LSTM path; only the leftovers of each length are merged into padded
-batches that the model packs.
+fast LSTM path (packing batches of unequal lengths costs about 1.6x).
 """
 
 from __future__ import annotations
@@ -117,30 +116,21 @@ def length_batches(
     max_tokens: int | None = None,
     rng: np.random.Generator | None = None,
 ) -> list[np.ndarray]:
-    """Split sentence indices into batches of (nearly always) equal length.
+    """Split sentence indices into batches of sentences of equal length.
 
-    Sentences of each length fill batches of ``batch_size`` (fewer if
-    ``max_tokens`` caps ``batch size x length``); the leftovers of all lengths,
-    in length order, are chunked into padded batches. With ``rng`` the order
-    within each length and the order of batches are shuffled.
+    The ``n`` sentences of each length are cut into ``ceil(n / size)`` batches of
+    near-equal size, where ``size`` is ``batch_size``, lowered if ``max_tokens``
+    caps ``size x length``. Equal lengths need no padding or packing, which keeps
+    the LSTM on its fast path. With ``rng`` the order within each length and the
+    order of the batches are shuffled.
     """
     order = rng.permutation(len(lengths)) if rng is not None else np.arange(len(lengths))
     order = order[np.argsort(lengths[order], kind="stable")]
     batches: list[np.ndarray] = []
-    leftovers: list[np.ndarray] = []
     for group in np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1):
-        if not len(group):
-            continue
-        size = _batch_size(int(lengths[group[0]]), batch_size, max_tokens)
-        full = len(group) - len(group) % size
-        batches.extend(np.split(group[:full], full // size) if full else [])
-        leftovers.append(group[full:])
-    rest = np.concatenate(leftovers) if leftovers else np.empty(0, dtype=np.int64)
-    start = 0
-    while start < len(rest):
-        size = _batch_size(int(lengths[rest[min(start + batch_size, len(rest)) - 1]]), batch_size, max_tokens)
-        batches.append(rest[start : start + size])
-        start += size
+        if len(group):
+            size = _batch_size(int(lengths[group[0]]), batch_size, max_tokens)
+            batches.extend(np.array_split(group, -(-len(group) // size)))
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches

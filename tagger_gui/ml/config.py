@@ -18,6 +18,7 @@ CONFIG_VERSION = 1
 ARCHITECTURES = ("tutorial", "bilstm")
 CHAR_ENCODERS = ("none", "cnn")
 OPTIMIZERS = ("adam", "sgd")
+LR_SCHEDULES = ("constant", "linear")
 
 
 def _field(default: Any, help_text: str) -> Any:
@@ -50,7 +51,10 @@ class TrainConfig:
         0.25, "Replace a training word by <unk> with probability a/(a + count): teaches the unknown-word vector."
     )
     optimizer: str = _field("adam", "'adam' or 'sgd'.")
-    lr: float = _field(0.002, "Learning rate.")
+    lr: float = _field(0.003, "Learning rate (the starting one with a schedule).")
+    lr_schedule: str = _field(
+        "linear", "'constant', or 'linear': the learning rate falls steadily to 5% of 'lr' by the last epoch."
+    )
     batch_size: int = _field(32, "Sentences per training batch (batches hold sentences of equal length).")
     epochs: int = _field(30, "Maximum passes over the training data.")
     patience: int = _field(6, "Stop after this many epochs without a better dev accuracy (0 = never stop early).")
@@ -71,6 +75,7 @@ class TrainConfig:
             (self.architecture in ARCHITECTURES, "architecture", f"one of {ARCHITECTURES}"),
             (self.char_encoder in CHAR_ENCODERS, "char_encoder", f"one of {CHAR_ENCODERS}"),
             (self.optimizer in OPTIMIZERS, "optimizer", f"one of {OPTIMIZERS}"),
+            (self.lr_schedule in LR_SCHEDULES, "lr_schedule", f"one of {LR_SCHEDULES}"),
             (min(self.embedding_dim, self.hidden_dim, self.num_layers) >= 1, "embedding_dim/hidden_dim/num_layers", ">= 1"),
             (min(self.char_dim, self.char_hidden, self.max_word_chars) >= 1, "char_dim/char_hidden/max_word_chars", ">= 1"),
             (0.0 <= self.dropout < 1.0, "dropout", "in [0, 1)"),
@@ -133,6 +138,7 @@ PRESETS: dict[str, TrainConfig] = {
         word_dropout=0.0,
         optimizer="sgd",
         lr=0.1,
+        lr_schedule="constant",
         batch_size=1,
         epochs=300,
         patience=0,

@@ -1,0 +1,303 @@
+"""The ``tagger-gui`` command: the window, or headless training, evaluation, tagging and conversion.
+
+    tagger-gui [FILE] [--screenshot OUT.png]          open the window (on FILE)
+    tagger-gui train TRAIN [--dev DEV] --out MODEL [--preset NAME] [--epochs N]
+                   [--device D] [--column upos|xpos|N] [--seed S] [--max-minutes M]
+    tagger-gui evaluate MODEL DATA [--json]
+    tagger-gui predict MODEL INPUT --out OUTPUT [--scores SCORES.tsv]
+    tagger-gui convert INPUT OUTPUT [--from FMT] [--to FMT] [--column upos|xpos|N]
+
+File formats follow the extension (``.conllu``, ``.conll``/``.tsv``, ``.jsonl``,
+``.txt``) unless ``--from``/``--to`` name one. A model is a folder holding
+``model.json`` + ``model.safetensors`` (or a ``NAME.json`` path for the pair
+``NAME.json`` + ``NAME.safetensors``).
+
+``predict --scores`` writes a tab-separated table with the header
+``sentence  word_index  word  <tag 1>  <tag 2> ...``: one row per word, ``sentence``
+and ``word_index`` counted from 1 in file order, and for each tag the model's
+log-softmax score (``exp`` of it is the probability; a row's best score is the
+predicted tag). Tabs and line breaks inside words are written as spaces.
+
+Bad arguments, unreadable files, malformed data and broken models give one line
+on stderr and exit status 2. Ctrl-C during training stops after the current batch
+and saves the best model so far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Iterator, NoReturn, Sequence
+
+from tqdm import tqdm
+
+from tagger_gui.core.corpus import Sentence
+from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, write_file
+from tagger_gui.core.atomic import atomic_write_text
+from tagger_gui.ml.bundle import BundleError, load_bundle, save_bundle
+from tagger_gui.ml.config import PRESETS, preset_config
+from tagger_gui.ml.metrics import Evaluation
+from tagger_gui.ml.predict import Prediction
+from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingError, TrainingHooks, TrainingInfo
+
+PROG = "tagger-gui"
+SUBCOMMANDS = ("train", "evaluate", "predict", "convert")
+PREDICT_CHUNK = 2000
+"""Sentences tagged per progress-bar step."""
+
+
+class UsageError(Exception):
+    """Bad command-line arguments (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (raised, then printed by ``main``)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message} (see --help)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if not argv or argv[0] not in (*SUBCOMMANDS, "-h", "--help"):
+            return _window(argv)
+        args = _parser().parse_args(argv)
+        return args.run(args)
+    except SystemExit as exit_request:  # --help
+        return int(exit_request.code or 0)
+    except (UsageError, FormatError, BundleError, TrainingError, OSError, ValueError) as error:
+        print(f"{PROG}: {_one_line(error)}", file=sys.stderr)
+        return 2
+
+
+def _one_line(error: Exception) -> str:
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror or error}"
+    return " ".join(str(error).split())
+
+
+def _column(value: str) -> str | int:
+    """``--column``: ``upos``, ``xpos`` or a 0-based column number."""
+    if value in ("upos", "xpos"):
+        return value
+    if value.isdigit():
+        return int(value)
+    raise argparse.ArgumentTypeError(f"expected upos, xpos or a column number, got {value!r}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Annotate sentences with tags and train an LSTM tagger.",
+                     epilog="Without a subcommand: tagger-gui [FILE] [--screenshot OUT.png] opens the window.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_train(commands.add_parser("train", help="train a tagger and save it"))
+    _add_evaluate(commands.add_parser("evaluate", help="score a tagger on tagged data"))
+    _add_predict(commands.add_parser("predict", help="tag a file with a trained tagger"))
+    _add_convert(commands.add_parser("convert", help="convert a corpus file between formats"))
+    return parser
+
+
+def _add_train(p: argparse.ArgumentParser) -> None:
+    p.add_argument("train", type=Path, help="training data")
+    p.add_argument("--dev", type=Path, help="development data to pick the best epoch (default: hold out part of TRAIN)")
+    p.add_argument("--out", type=Path, required=True, help="where to save the model (a folder, or NAME.json)")
+    p.add_argument("--preset", choices=sorted(PRESETS), default="default")
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
+    p.add_argument("--column", type=_column, default="upos", help="CoNLL-U tag column: upos, xpos or a number")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--max-minutes", type=float)
+    p.set_defaults(run=_train)
+
+
+def _add_evaluate(p: argparse.ArgumentParser) -> None:
+    p.add_argument("model", type=Path)
+    p.add_argument("data", type=Path, help="tagged data to compare against")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.add_argument("--column", type=_column, default="upos")
+    p.add_argument("--device", default="auto")
+    p.set_defaults(run=_evaluate)
+
+
+def _add_predict(p: argparse.ArgumentParser) -> None:
+    p.add_argument("model", type=Path)
+    p.add_argument("input", type=Path)
+    p.add_argument("--out", type=Path, required=True, help="tagged output (format from its extension, else INPUT's)")
+    p.add_argument("--scores", type=Path, help="also write the per-word tag score table (TSV)")
+    p.add_argument("--column", type=_column, default="upos")
+    p.add_argument("--device", default="auto")
+    p.set_defaults(run=_predict)
+
+
+def _add_convert(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", type=Path)
+    p.add_argument("output", type=Path)
+    p.add_argument("--from", dest="from_format", choices=FORMATS)
+    p.add_argument("--to", dest="to_format", choices=FORMATS)
+    p.add_argument("--column", type=_column, default="upos")
+    p.set_defaults(run=_convert)
+
+
+# ------------------------------------------------------------------ window
+def _window(argv: list[str]) -> int:
+    parser = _Parser(prog=PROG, description="Open the annotation window.",
+                     epilog=f"Headless commands: {PROG} {{{','.join(SUBCOMMANDS)}}} --help")
+    parser.add_argument("file", nargs="?", type=Path, help="a project or corpus file to open")
+    parser.add_argument("--screenshot", type=Path, help="save a screenshot of the window to this PNG and exit")
+    args = parser.parse_args(argv)
+    try:
+        from tagger_gui.gui.app import run_window
+    except ImportError as error:
+        print(f"{PROG}: the window is not available ({error})", file=sys.stderr)
+        return 2
+    return run_window(args.file, args.screenshot)
+
+
+# ------------------------------------------------------------------- train
+class _ProgressHooks(TrainingHooks):
+    """A tqdm bar per epoch and one summary line per epoch, on stderr."""
+
+    def __init__(self) -> None:
+        self._bar: tqdm | None = None
+        self._batches = 0
+
+    def on_start(self, info: TrainingInfo) -> None:
+        self._batches = info.batches_per_epoch
+        tqdm.write(f"training on {info.train_sentences} sentences ({info.train_words} words), "
+                   f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, "
+                   f"device {info.device}", file=sys.stderr)
+
+    def on_batch_end(self, info: BatchInfo) -> None:
+        if self._bar is None:
+            self._bar = tqdm(total=info.n_batches, desc=f"epoch {info.epoch}", unit="batch", leave=False,
+                             file=sys.stderr, mininterval=0.5)
+        self._bar.update(1)
+        if info.batch % 20 == 0:
+            self._bar.set_postfix(loss=f"{info.loss:.3f}", refresh=False)
+
+    def on_epoch_end(self, summary: EpochSummary) -> None:
+        self._close_bar()
+        dev = "" if summary.dev_accuracy is None else f"  dev accuracy {summary.dev_accuracy:.2%}"
+        tqdm.write(f"epoch {summary.epoch}: loss {summary.train_loss:.4f}{dev}  "
+                   f"{summary.words_per_second:,.0f} words/s  {summary.seconds:.1f} s"
+                   f"{'  (best)' if summary.is_best else ''}", file=sys.stderr)
+
+    def close(self) -> None:
+        """Close the progress bar of an unfinished epoch."""
+        self._close_bar()
+
+    def _close_bar(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+@contextlib.contextmanager
+def _stop_on_ctrl_c() -> Iterator[threading.Event]:
+    """An event that Ctrl-C sets (instead of interrupting) while the block runs in the main thread."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _train(args: argparse.Namespace) -> int:
+    train = read_file(args.train, tag_column=args.column)
+    dev = read_file(args.dev, tag_column=args.column) if args.dev else None
+    overrides = {"epochs": args.epochs, "device": args.device, "seed": args.seed, "max_minutes": args.max_minutes}
+    config = preset_config(args.preset, **{k: v for k, v in overrides.items() if v is not None})
+    hooks = _ProgressHooks()
+    try:
+        with _stop_on_ctrl_c() as stop:
+            result = Trainer(config, hooks).fit(train, dev, should_stop=stop)
+    finally:
+        hooks.close()
+    if result.tagger is None:
+        print(f"{PROG}: training {result.stopped} before the first epoch ended; no model saved", file=sys.stderr)
+        return 1
+    save_bundle(result.tagger, args.out)
+    dev_text = "" if result.best_dev_accuracy is None else f", dev accuracy {result.best_dev_accuracy:.2%}"
+    print(f"saved {args.out}: best epoch {result.best_epoch}{dev_text} "
+          f"({result.stopped}, {result.seconds:.0f} s on {result.device})")
+    return 0
+
+
+# ---------------------------------------------------------------- evaluate
+def _evaluate(args: argparse.Namespace) -> int:
+    tagger = load_bundle(args.model, device=args.device)
+    sentences = read_file(args.data, tag_column=args.column)
+    evaluation = tagger.evaluate(sentences)
+    if evaluation.words == 0:
+        raise UsageError(f"{args.data}: no tagged words to evaluate against")
+    if args.json:
+        print(json.dumps(evaluation.to_dict()))
+    else:
+        print(_evaluation_table(evaluation))
+    return 0
+
+
+def _evaluation_table(evaluation: Evaluation) -> str:
+    oov = "n/a" if evaluation.oov_accuracy is None else f"{evaluation.oov_accuracy:.2%}"
+    lines = [
+        f"accuracy      {evaluation.accuracy:.2%}",
+        f"OOV accuracy  {oov} ({evaluation.oov_words} words unseen in training)",
+        f"words         {evaluation.words}",
+        "",
+        f"{'tag':<12}{'precision':>10}{'recall':>10}{'F1':>10}{'support':>10}",
+    ]
+    for tag, s in evaluation.per_tag.items():
+        lines.append(f"{tag:<12}{s.precision:>10.2%}{s.recall:>10.2%}{s.f1:>10.2%}{s.support:>10}")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------- predict
+def _predict(args: argparse.Namespace) -> int:
+    tagger = load_bundle(args.model, device=args.device)
+    in_format = format_for_path(args.input)
+    sentences = read_file(args.input, in_format, tag_column=args.column)
+    try:
+        out_format = format_for_path(args.out)
+    except FormatError:
+        out_format = in_format
+    predictions: list[Prediction] = []
+    chunks = range(0, len(sentences), PREDICT_CHUNK)
+    for start in tqdm(chunks, desc="tagging", unit="chunk", file=sys.stderr, disable=len(chunks) < 2):
+        predictions += tagger.predict([s.words for s in sentences[start : start + PREDICT_CHUNK]])
+    for sentence, prediction in zip(sentences, predictions):
+        for token, tag in zip(sentence.tokens, prediction.best):
+            token.tag = tag
+    write_file(args.out, sentences, out_format, tag_column=args.column)
+    if args.scores:
+        atomic_write_text(args.scores, score_table(sentences, predictions))
+    print(f"tagged {sum(len(s.tokens) for s in sentences)} words in {len(sentences)} sentences -> {args.out}")
+    return 0
+
+
+def score_table(sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> str:
+    """The ``--scores`` TSV text (layout in the module docstring)."""
+    tag_names = predictions[0].tag_names if predictions else []
+    lines = ["\t".join(["sentence", "word_index", "word", *tag_names])]
+    for number, (sentence, prediction) in enumerate(zip(sentences, predictions), 1):
+        for index, (word, scores) in enumerate(zip(sentence.words, prediction.log_probs), 1):
+            word = " ".join(word.replace("\t", " ").splitlines()) or word
+            lines.append(f"{number}\t{index}\t{word}\t" + "\t".join(f"{v:.5g}" for v in scores.tolist()))
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------- convert
+def _convert(args: argparse.Namespace) -> int:
+    sentences = read_file(args.input, args.from_format, tag_column=args.column)
+    write_file(args.output, sentences, args.to_format, tag_column=args.column)
+    print(f"converted {len(sentences)} sentences -> {args.output}")
+    return 0

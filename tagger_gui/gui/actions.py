@@ -1,0 +1,70 @@
+"""The window's actions as a table (name, text, shortcut, tip, slot) and the menu layout.
+
+Keys that only mean something inside the tag editor (arrows, digits, Delete) are
+shown after a tab in the action text, which menus display in the shortcut column,
+instead of being registered as window shortcuts that would steal them from the
+other widgets.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+
+StandardKey = QKeySequence.StandardKey
+
+MENU_LAYOUT = (
+    ("&File", ("new", "open", "@recent", "-", "save", "save_as", "-", "import", "export", "-", "quit")),
+    ("&Edit", ("undo", "redo", "-", "find", "-", "edit_tokens", "delete_sentences", "@split")),
+    ("&Annotate", ("focus_editor", "-", "prev_sentence", "next_sentence", "prev_unfinished", "next_unfinished",
+                   "-", "clear_tag", "mark_reviewed")),
+    ("&View", ("@docks",)),
+    ("&Help", ("shortcuts", "about")),
+)
+
+
+def _specs(w) -> list[tuple]:
+    """``(name, text, shortcut, tip, slot)`` for every action of window ``w``."""
+    files, editor = w.files, w.editor
+    return [
+        ("new", "&New project…", StandardKey.New, "Start an empty project", files.new_project),
+        ("open", "&Open…", StandardKey.Open, "Open a project, or a corpus file as a new project", files.open_dialog),
+        ("save", "&Save", StandardKey.Save, "Save the project", files.save),
+        ("save_as", "Save &As…", StandardKey.SaveAs, "Save the project under another name", files.save_as),
+        ("import", "&Import…", "Ctrl+I", "Add sentences from a corpus file (with a preview)", files.import_dialog),
+        ("export", "&Export…", "Ctrl+Shift+E", "Write the corpus in a corpus format", files.export_dialog),
+        ("quit", "&Quit", StandardKey.Quit, "Close the window", w.close),
+        ("undo", "&Undo", StandardKey.Undo, "Undo the last change", None),
+        ("redo", "&Redo", "Ctrl+Shift+Z", "Redo the last undone change", None),
+        ("find", "&Filter sentences…", StandardKey.Find, "Filter the sentence list", w.sentence_list.focus_filter),
+        ("edit_tokens", "Edit &tokens…", "Ctrl+E", "Fix, split or merge the tokens of the sentence", w._on_edit_tokens),
+        ("delete_sentences", "&Delete sentences", StandardKey.Delete, "Delete the selected sentences", w._on_delete_sentences),
+        ("focus_editor", "Go to the &tag editor", "F6", "Put the keyboard in the tag editor", editor.focus_tokens),
+        ("prev_sentence", "&Previous sentence\tUp", None, "Previous sentence in the list", lambda: w.sentence_list.step(-1)),
+        ("next_sentence", "&Next sentence\tDown", None, "Next sentence in the list", lambda: w.sentence_list.step(1)),
+        ("prev_unfinished", "Previous &unfinished sentence\tPgUp", None, "Previous sentence not fully tagged", lambda: w.sentence_list.step(-2)),
+        ("next_unfinished", "Next u&nfinished sentence\tPgDown", None, "Next sentence not fully tagged", lambda: w.sentence_list.step(2)),
+        ("clear_tag", "&Clear tag\tDel", None, "Untag the current token", lambda: editor.assign(None)),
+        ("mark_reviewed", "Mark &reviewed", "Ctrl+Return", "Mark the sentence reviewed (again: unmark)", editor.toggle_reviewed),
+        ("shortcuts", "&Keyboard shortcuts", StandardKey.HelpContents, "List every key", w._on_shortcuts),
+        ("about", "&About", None, "About this program", w._on_about),
+    ]
+
+
+def build_actions(window) -> dict[str, QAction]:
+    """Create the actions of ``window``; the tooltip names the shortcut."""
+    actions: dict[str, QAction] = {}
+    stack = window.document.undo_stack
+    for name, text, shortcut, tip, slot in _specs(window):
+        if name in ("undo", "redo"):  # Qt keeps their text ("Undo Tag 1 token(s) NOUN") and state up to date
+            action = (stack.createUndoAction if name == "undo" else stack.createRedoAction)(window, text)
+        else:
+            action = QAction(text, window)
+            action.triggered.connect(lambda _=False, s=slot: s())
+        action.setObjectName(f"action_{name}")
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) or text.partition("\t")[2]
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)
+        action.setStatusTip(tip)
+        actions[name] = action
+    return actions

@@ -1,0 +1,176 @@
+"""Application bootstrap: display checks, the QApplication, settings and the first window."""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import sys
+from pathlib import Path
+
+ORGANIZATION = "tagger-gui"
+APPLICATION = "tagger-gui"
+SCREENSHOT_DELAY_MS = 150
+
+
+def display_problem() -> str | None:
+    """Why no window can be shown here, or ``None`` if Qt should manage.
+
+    Qt aborts the whole process when its platform plugin cannot start, so the
+    common cases are checked first: no display at all, and the xcb plugin's
+    ``libxcb-cursor`` missing (needed since Qt 6.5).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return None
+    if not platform and os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    if not os.environ.get("DISPLAY"):
+        return (
+            "tagger-gui: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+            "Run it in a desktop session, or for a screenshot without a display use:\n"
+            "  QT_QPA_PLATFORM=offscreen tagger-gui [FILE] --screenshot OUT.png"
+        )
+    if ctypes.util.find_library("xcb-cursor") is None:
+        return (
+            "tagger-gui: Qt's xcb platform plugin needs libxcb-cursor, which is not installed.\n"
+            "On Debian/Ubuntu: sudo apt install libxcb-cursor0  (Fedora: xcb-util-cursor).\n"
+            "Or run with QT_QPA_PLATFORM=wayland, or QT_QPA_PLATFORM=offscreen for screenshots."
+        )
+    return None
+
+
+def create_application(argv: list[str] | None = None):
+    """The QApplication (created once), with names, icon and a readable default style."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from tagger_gui.core.resources import icon_path
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+    collect_garbage_in_ui_thread(app)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setWindowIcon(QIcon(str(icon_path())))
+    if app.style().name().lower() == "windows" or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        app.setStyle("Fusion")  # the bare "windows" style looks dated; Fusion follows the palette
+    return app
+
+
+def collect_garbage_in_ui_thread(app) -> None:
+    """Run Python's cyclic garbage collector only from a UI-thread timer.
+
+    Left automatic, a collection may start in the training thread and destroy Qt
+    widgets there, which aborts the process. pyqtgraph's ``GarbageCollector``
+    disables automatic collection and collects on a 1 s timer instead.
+    """
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    if getattr(app, "_ui_thread_gc", None) is None:
+        app._ui_thread_gc = GarbageCollector(interval=1.0)
+
+
+def user_settings():
+    """The user's settings store (an INI file in the usual per-user place)."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
+def build_window(file: str | Path | None, settings=None):
+    """A shown-ready ``MainWindow`` with ``file`` opened (the bundled sample when ``None``).
+
+    Returns ``(window, error)``: ``error`` is a message when ``file`` could not be
+    opened (the window then shows the sample project).
+    """
+    from tagger_gui.core.resources import sample_project_path
+    from tagger_gui.gui.document import Document
+    from tagger_gui.gui.main_window import MainWindow
+
+    document = Document()
+    error = None
+    if file is not None:
+        try:
+            document.open_path(file)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, then we fall back to the sample
+            error = str(exc)
+    if file is None or error:
+        document.open_project(sample_project_path(), as_template=True)
+    window = MainWindow(document, settings if settings is not None else user_settings())
+    document.setParent(window)
+    if file is not None and not error:
+        window.files.remember(file)
+    return window, error
+
+
+def run_window(file: str | None = None, screenshot: str | None = None) -> int:
+    """Open the annotation window; returns the process exit code.
+
+    Args:
+        file: a project (``.tagproj``) or a corpus file to open; ``None`` opens the sample.
+        screenshot: save a picture of the populated window to this PNG and exit.
+    """
+    problem = display_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+
+    app = create_application()
+    window, error = build_window(file, _screenshot_settings() if screenshot else None)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # freed inside Qt, not at interpreter exit
+    window.show()
+    if error:
+        print(f"tagger-gui: {error}", file=sys.stderr)
+        if screenshot:
+            return 1
+        from tagger_gui.gui.dialogs import show_error
+
+        show_error(window, "Cannot open", error)
+    if screenshot:
+        code = _screenshot_and_quit(app, window, screenshot)
+    else:
+        window.editor.focus_tokens()
+        code = app.exec()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return code
+
+
+def _screenshot_settings():
+    """Throw-away settings, so a screenshot shows the default layout and leaves the user's alone."""
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(Path(tempfile.mkdtemp(prefix="tagger-gui-")) / "screenshot.ini"), QSettings.Format.IniFormat)
+
+
+def _screenshot_and_quit(app, window, path: str) -> int:
+    """Show the window until it is populated, save it as a PNG, close it.
+
+    A local ``QEventLoop`` (not ``app.exec``/``app.quit``) so that a process that goes
+    on using Qt afterwards (tests, scripts) keeps working event loops.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    result = {"code": 1}
+    loop = QEventLoop()
+
+    def grab() -> None:
+        app.processEvents()
+        ok = window.grab().save(str(path), "PNG")
+        if not ok:
+            print(f"tagger-gui: cannot write the screenshot to {path}", file=sys.stderr)
+        result["code"] = 0 if ok else 1
+        window.document.undo_stack.setClean()
+        window.close()
+        loop.quit()
+
+    window.editor.focus_tokens()
+    QTimer.singleShot(SCREENSHOT_DELAY_MS, grab)
+    loop.exec()
+    return result["code"]

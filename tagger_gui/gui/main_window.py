@@ -1,0 +1,249 @@
+"""The main window: builds the panels, docks, actions and menus and wires them; no domain logic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
+
+from tagger_gui.core.corpus import Sentence, Split, Token
+from tagger_gui.core.resources import icon_path
+from tagger_gui.gui.dialogs import ShortcutsDialog
+from tagger_gui.gui.file_actions import FileActions
+from tagger_gui.gui.panels.enter_sentences import EnterSentencesPanel
+from tagger_gui.gui.panels.sentence_list import SentenceListPanel
+from tagger_gui.gui.panels.tag_editor import KEY_HELP, TagEditorPanel
+from tagger_gui.gui.panels.tagset_panel import TagSetPanel
+from tagger_gui.gui.stats import CorpusStats
+
+APP_NAME = "tagger-gui"
+DEFAULT_SIZE = (1280, 800)
+STATUS_DELAY_MS = 200
+
+
+class MainWindow(QMainWindow):
+    """One project in one window.
+
+    Later panels (training, scores) plug in with ``add_dock``; their actions go into
+    the menus returned by ``menu(name)``.
+    """
+
+    def __init__(self, document, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.settings = settings
+        self.files = FileActions(self, document, settings)
+        self.docks: dict[str, QDockWidget] = {}
+        self.stats = CorpusStats(document.corpus)
+        self.menus: dict[str, QMenu] = {}
+        self.setWindowIcon(QIcon(str(icon_path())))
+        self.resize(*DEFAULT_SIZE)
+        self._build_panels()
+        self._build_docks()
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._restore_state()
+        self._on_title_changed()
+        self._on_loaded()
+
+    # ------------------------------------------------------------ build
+    def _build_panels(self) -> None:
+        self.editor = TagEditorPanel(self.document, self)
+        self.sentence_list = SentenceListPanel(self.document, self)
+        self.tagset_panel = TagSetPanel(self.document, self.stats, self)
+        self.enter_panel = EnterSentencesPanel(self.document, self)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setObjectName("centralSplitter")
+        splitter.addWidget(self.editor)
+        splitter.addWidget(self.sentence_list)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([320, 440])
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+    def _build_docks(self) -> None:
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        tags = self.add_dock(self.tagset_panel, "Tag set", "tagSetDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        enter = self.add_dock(self.enter_panel, "Enter sentences", "enterDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(tags, enter)
+        tags.raise_()
+        self.resizeDocks([tags], [400], Qt.Orientation.Horizontal)
+
+    def add_dock(self, widget: QWidget, title: str, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        """Put ``widget`` in a dock named ``name`` (the name keys the saved layout)."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        return dock
+
+    def _build_actions(self) -> None:
+        from tagger_gui.gui.actions import build_actions
+
+        self.actions = build_actions(self)
+        delete = self.actions["delete_sentences"]
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.sentence_list.table.addAction(delete)
+        undo, redo = self.actions["undo"], self.actions["redo"]
+        self.addActions([undo, redo])
+
+    def _build_menus(self) -> None:
+        from tagger_gui.gui.actions import MENU_LAYOUT
+
+        bar = self.menuBar()
+        for title, names in MENU_LAYOUT:
+            menu = self.menus[title.replace("&", "")] = bar.addMenu(title)
+            for name in names:
+                if name == "-":
+                    menu.addSeparator()
+                elif name == "@recent":
+                    self.recent_menu = menu.addMenu("Open &Recent")
+                elif name == "@split":
+                    self._add_split_menu(menu)
+                elif name == "@docks":
+                    for dock in self.docks.values():
+                        menu.addAction(dock.toggleViewAction())
+                else:
+                    menu.addAction(self.actions[name])
+        self._fill_recent_menu()
+
+    def menu(self, name: str) -> QMenu:
+        """The top-level menu called ``name`` (``"File"``, ``"Edit"``, ``"Annotate"``, ``"View"``, ``"Help"``)."""
+        return self.menus[name]
+
+    def _add_split_menu(self, menu: QMenu) -> None:
+        split_menu = menu.addMenu("Move to &split")
+        for split in Split:
+            action = split_menu.addAction(split.value)
+            action.triggered.connect(lambda _=False, s=split: self._on_set_split(s))
+
+    def _build_status_bar(self) -> None:
+        self.counts_label = QLabel()
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self._status_timer = QTimer(self, singleShot=True, interval=STATUS_DELAY_MS)
+        self._status_timer.timeout.connect(self._refresh_counts)
+
+    def _connect(self) -> None:
+        doc = self.document
+        doc.dirty_changed.connect(self._on_title_changed)
+        doc.path_changed.connect(self._on_title_changed)
+        doc.loaded.connect(self._on_loaded)
+        doc.corpus.add_listener(lambda change: self._status_timer.start())
+        self.sentence_list.current_changed.connect(self._on_current_sentence_changed)
+        self.editor.step_requested.connect(self.sentence_list.step)
+        self.enter_panel.added.connect(self._on_sentences_added)
+        self.files.recent_changed.connect(self._fill_recent_menu)
+        self.files.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+
+    # ------------------------------------------------------------ state
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def save_window_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.save_window_state()
+        event.accept()
+
+    # --------------------------------------------------------- handlers
+    def _on_title_changed(self, *_args) -> None:
+        self.setWindowTitle(f"{self.document.name}[*] — {APP_NAME}")
+        self.setWindowModified(self.document.is_dirty)
+
+    def _on_loaded(self) -> None:
+        self._refresh_counts()
+        if not self.sentence_list.select_row(0):
+            self.editor.show_sentence(None)
+
+    def _on_current_sentence_changed(self, row) -> None:
+        self.editor.show_sentence(row)
+
+    def _on_sentences_added(self, first_row: int) -> None:
+        self.sentence_list.select_row(first_row)
+        self.editor.focus_tokens()
+
+    def _on_set_split(self, split: Split) -> None:
+        self.document.set_split(self.sentence_list.selected_rows(), split)
+
+    def _on_delete_sentences(self) -> None:
+        rows = self.sentence_list.selected_rows()
+        if rows:
+            first = min(rows)
+            self.document.remove_sentences(rows)
+            self.sentence_list.select_row(min(first, len(self.document.corpus) - 1))
+
+    def _on_edit_tokens(self) -> None:
+        row = self.editor.sentence_row
+        if row is None:
+            return
+        sentence = self.document.corpus[row]
+        text, ok = QInputDialog.getText(
+            self, "Edit tokens", "Tokens separated by spaces (tags are kept where the words match):", text=" ".join(sentence.words)
+        )
+        words = text.split()
+        if ok and words and words != sentence.words:
+            self.document.replace_sentence(row, retokenized(sentence, words))
+
+    def _on_open_recent(self, path: str) -> None:
+        self.files.open_path(path)
+
+    def _on_shortcuts(self) -> None:
+        ShortcutsDialog(KEY_HELP, list(self.actions.values()), self).exec()
+
+    def _on_about(self) -> None:
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<b>{APP_NAME}</b><br>Annotate sentences with per-token tags and train an LSTM tagger that suggests them.",
+        )
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.files.recent_files()
+        for number, path in enumerate(files, start=1):
+            action = self.recent_menu.addAction(f"&{number % 10}  {Path(path).name}")
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self._on_open_recent(p))
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction("Clear list", self.files.clear_recent).setEnabled(bool(files))
+
+    def _refresh_counts(self) -> None:
+        stats = self.stats
+        self.counts_label.setText(
+            f"{stats.sentences:,} sentences  ·  {stats.words:,} words  ·  {stats.percent_tagged:.1f}% tagged"
+        )
+
+
+def retokenized(sentence: Sentence, words: list[str]) -> Sentence:
+    """A copy of ``sentence`` with new ``words``; tags stay on words that the edit left alone."""
+    import difflib
+
+    old = sentence.tokens
+    tokens = [Token(word) for word in words]
+    matcher = difflib.SequenceMatcher(a=[t.form for t in old], b=words, autojunk=False)
+    for a, b, size in matcher.get_matching_blocks():
+        for i in range(size):
+            tokens[b + i] = Token(old[a + i].form, old[a + i].tag, old[a + i].columns)
+    copy = sentence.copy()
+    copy.tokens = tokens
+    copy.extra_lines = []  # multiword-token lines refer to the old numbering
+    return copy

@@ -1,0 +1,174 @@
+"""The sentence list: a sortable, filterable table over the corpus (model/view, no row widgets)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget,
+)
+
+from tagger_gui.core.corpus import ChangeKind, Split, Status
+from tagger_gui.gui.qt_models import SentenceFilterProxy, SentenceTableModel
+
+ANY = "Any"
+
+
+class SentenceListPanel(QWidget):
+    """Filter bar plus the sentence table.
+
+    Signals:
+        current_changed(object): corpus row of the current sentence, or ``None``.
+    """
+
+    current_changed = Signal(object)
+    FILTER_DELAY_MS = 150
+
+    def __init__(self, document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.model = SentenceTableModel(document.corpus, self)
+        self.proxy = SentenceFilterProxy(self.model, self)
+        self._filter_timer = QTimer(self, singleShot=True, interval=self.FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self.apply_filter)
+        self._build_filters()
+        self._build_table()
+        self._build_layout()
+        document.corpus.add_listener(self._on_corpus_changed)
+
+    # ------------------------------------------------------------ build
+    def _build_filters(self) -> None:
+        self.filter_edit = QLineEdit(placeholderText="Filter: words or sentence id  (Ctrl+F)", clearButtonEnabled=True)
+        self.filter_edit.textChanged.connect(self._filter_timer.start)
+        self.filter_edit.returnPressed.connect(self.apply_filter)
+        self.status_combo = QComboBox(toolTip="Show only sentences with this status")
+        self.status_combo.addItem("Any status", None)
+        for status in Status:
+            self.status_combo.addItem(status.value, status)
+        self.split_combo = QComboBox(toolTip="Show only sentences of this split")
+        self.split_combo.addItem("Any split", None)
+        for split in Split:
+            self.split_combo.addItem(split.value, split)
+        self.tag_combo = QComboBox(toolTip="Show only sentences containing this tag")
+        self.tag_combo.setMinimumContentsLength(8)
+        self._fill_tag_combo()
+        for combo in (self.status_combo, self.split_combo, self.tag_combo):
+            combo.currentIndexChanged.connect(self.apply_filter)
+
+    def _build_table(self) -> None:
+        table = self.table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setShowGrid(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        header = table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # corpus order until a header is clicked
+        table.setSortingEnabled(True)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(SentenceTableModel.TEXT, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((SentenceTableModel.ID, 110), (SentenceTableModel.TOKENS, 60), (SentenceTableModel.STATUS, 96), (SentenceTableModel.SPLIT, 56)):
+            header.resizeSection(column, width)
+        table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+
+    def _build_layout(self) -> None:
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_edit, 1)
+        filters.addWidget(self.tag_combo)
+        filters.addWidget(self.status_combo)
+        filters.addWidget(self.split_combo)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+
+    # ------------------------------------------------------------ API
+    def current_row(self) -> int | None:
+        """Corpus row of the current sentence, or ``None``."""
+        index = self.table.currentIndex()
+        return self.proxy.mapToSource(index).row() if index.isValid() else None
+
+    def selected_rows(self) -> list[int]:
+        """Corpus rows of the selected sentences (the current one if none is selected)."""
+        rows = sorted({self.proxy.mapToSource(i).row() for i in self.table.selectionModel().selectedRows()})
+        current = self.current_row()
+        return rows or ([current] if current is not None else [])
+
+    def select_row(self, row: int | None) -> bool:
+        """Make corpus ``row`` current; ``False`` if it is hidden by the filter or out of range."""
+        if row is None or not 0 <= row < self.model.rowCount():
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            return False
+        self._select_proxy_row(index.row())
+        return True
+
+    def step(self, delta: int) -> None:
+        """Move by ``delta`` in list order; +-2 jumps to the next/previous sentence not yet complete."""
+        count = self.proxy.rowCount()
+        if not count:
+            return
+        current = self.table.currentIndex().row()
+        if abs(delta) == 2:
+            target = self._next_unfinished(current, 1 if delta > 0 else -1)
+        else:
+            target = current + delta if current >= 0 else 0
+        if target is not None and 0 <= target < count:
+            self._select_proxy_row(target)
+
+    def apply_filter(self) -> None:
+        self._filter_timer.stop()
+        current = self.current_row()
+        status, split = self.status_combo.currentData(), self.split_combo.currentData()
+        self.proxy.set_filter(
+            self.filter_edit.text(),
+            self.tag_combo.currentData(),
+            Status(status) if status else None,  # combo data comes back as plain str
+            Split(split) if split else None,
+        )
+        if not self.select_row(current) and self.proxy.rowCount():
+            self._select_proxy_row(0)
+        elif not self.proxy.rowCount():
+            self.current_changed.emit(None)
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    # --------------------------------------------------------- internals
+    def _select_proxy_row(self, proxy_row: int) -> None:
+        index = self.proxy.index(proxy_row, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+
+    def _next_unfinished(self, start: int, direction: int) -> int | None:
+        corpus, row = self.document.corpus, start + direction
+        while 0 <= row < self.proxy.rowCount():
+            source = self.proxy.mapToSource(self.proxy.index(row, 0)).row()
+            if corpus.sentences[source].status in (Status.UNTAGGED, Status.PARTIAL):
+                return row
+            row += direction
+        return None
+
+    def _fill_tag_combo(self) -> None:
+        current = self.tag_combo.currentData()
+        self.tag_combo.blockSignals(True)
+        self.tag_combo.clear()
+        self.tag_combo.addItem("Any tag", None)
+        for name in self.document.corpus.tagset.names:
+            self.tag_combo.addItem(name, name)
+        self.tag_combo.setCurrentIndex(max(0, self.tag_combo.findData(current)))
+        self.tag_combo.blockSignals(False)
+
+    def _on_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        self.current_changed.emit(self.proxy.mapToSource(current).row() if current.isValid() else None)
+
+    def _on_corpus_changed(self, change) -> None:
+        if change.kind in (ChangeKind.TAGSET, ChangeKind.RESET):
+            self._fill_tag_combo()

@@ -1,0 +1,419 @@
+"""The trainer: length-bucketed batches, epochs, early stopping on dev, hooks, cooperative cancel.
+
+``Trainer.fit`` is plain code with no user interface. Whoever runs it watches
+through a ``TrainingHooks`` object, whose methods receive plain dataclasses of
+floats and ints (the window's hooks turn them into Qt signals, the CLI's into a
+progress bar), and stops it through ``should_stop``, checked before every batch.
+Whatever way a run ends, the weights of the best epoch on dev (or the last
+completed epoch without dev data) are what the result holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from tagger_gui.core.corpus import Sentence, TagSet
+from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows
+from tagger_gui.ml.config import TrainConfig
+from tagger_gui.ml.model import build_model
+from tagger_gui.ml.predict import Tagger
+from tagger_gui.ml.vocab import PAD, UNK, Vocab
+
+
+class TrainingError(RuntimeError):
+    """Training cannot start or cannot go on (no tagged data, the loss became NaN, ...)."""
+
+
+@dataclass
+class TrainingInfo:
+    """Sent once to ``on_start``."""
+
+    train_sentences: int
+    train_words: int
+    dev_sentences: int
+    tags: int
+    batches_per_epoch: int
+    parameters: int
+    device: str
+
+
+@dataclass
+class BatchInfo:
+    """Sent to ``on_batch_end`` after every optimiser step."""
+
+    epoch: int
+    batch: int
+    n_batches: int
+    step: int
+    loss: float
+    words_per_second: float
+
+
+@dataclass
+class EpochSummary:
+    """Sent to ``on_epoch_end``; ``dev_accuracy`` is ``None`` without dev data."""
+
+    epoch: int
+    train_loss: float
+    dev_accuracy: float | None
+    words_per_second: float
+    seconds: float
+    is_best: bool
+
+
+@dataclass
+class TrainResult:
+    """What a run produced.
+
+    Attributes:
+        tagger: the best model, or ``None`` if no epoch completed.
+        history: one summary per completed epoch.
+        best_epoch: the epoch whose weights ``tagger`` holds (0 if none).
+        best_dev_accuracy: its dev accuracy (``None`` without dev data).
+        stopped: ``"finished"``, ``"early_stopping"``, ``"cancelled"`` or ``"time_limit"``.
+        seconds: wall time of the run.
+        device: where it ran, e.g. ``"cpu"``.
+    """
+
+    tagger: Tagger | None
+    history: list[EpochSummary]
+    best_epoch: int
+    best_dev_accuracy: float | None
+    stopped: str
+    seconds: float
+    device: str
+
+
+class TrainingHooks:
+    """Override any of these to watch a run; they must return quickly."""
+
+    def on_start(self, info: TrainingInfo) -> None:
+        """Called once, after the data is prepared and before the first batch."""
+
+    def on_batch_end(self, info: BatchInfo) -> None:
+        """Called after every optimiser step."""
+
+    def on_epoch_end(self, summary: EpochSummary) -> None:
+        """Called after every completed epoch and its dev evaluation."""
+
+    def on_end(self, result: TrainResult) -> None:
+        """Called once when the run ends without an error."""
+
+
+class _Settable(Protocol):
+    def is_set(self) -> bool: ...
+
+
+StopSignal = Callable[[], bool] | _Settable
+"""A callable returning ``True`` to stop, or an object with ``is_set()`` (``threading.Event``)."""
+
+
+def resolve_device(name: str) -> torch.device:
+    """``"auto"`` -> CUDA if available, else MPS, else CPU; other names are checked and returned."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        mps = getattr(torch.backends, "mps", None)
+        return torch.device("mps" if mps is not None and mps.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise TrainingError(f"unknown device {name!r}: {error}") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise TrainingError(f"device {name!r} asked for, but CUDA is not available here")
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise TrainingError(f"device {name!r} asked for, but MPS is not available here")
+    return device
+
+
+def _stop_check(should_stop: StopSignal | None) -> Callable[[], bool]:
+    if should_stop is None:
+        return lambda: False
+    if hasattr(should_stop, "is_set"):
+        return should_stop.is_set
+    return should_stop
+
+
+@dataclass
+class _Data:
+    """A data set as form rows and tag ids, ready for batching."""
+
+    rows: list[np.ndarray]
+    tags: list[np.ndarray]
+    lengths: np.ndarray
+    words: int
+
+
+@dataclass
+class _Run:
+    """Everything one ``fit`` call works with, and its progress."""
+
+    tagger: Tagger
+    optimizer: torch.optim.Optimizer
+    table: FormTable
+    data: _Data
+    dev: list[Sentence]
+    drop: torch.Tensor | None
+    rng: np.random.Generator
+    stop: Callable[[], bool]
+    deadline: float | None
+    started: float = dataclasses.field(default_factory=time.monotonic)
+    step: int = 0
+    best_state: dict[str, torch.Tensor] | None = None
+    best_epoch: int = 0
+    best_dev: float | None = None
+    stopped: str = "finished"
+
+
+class Trainer:
+    """Trains a tagger with one ``TrainConfig``; ``fit`` may be called once per run."""
+
+    def __init__(self, config: TrainConfig, hooks: TrainingHooks | None = None) -> None:
+        self.config = config
+        self.hooks = hooks or TrainingHooks()
+
+    def fit(
+        self,
+        train: Sequence[Sentence],
+        dev: Sequence[Sentence] | None = None,
+        *,
+        tagset: TagSet | None = None,
+        should_stop: StopSignal | None = None,
+    ) -> TrainResult:
+        """Train on the tagged tokens of ``train``; pick the best epoch on ``dev``.
+
+        Without ``dev``, ``config.dev_fraction`` of the training sentences are held
+        out (when there are at least 20). The model's tags are ``tagset``'s names
+        followed by any other tag met in the data.
+
+        Raises:
+            TrainingError: no training sentence has a tagged token, the device is
+                unavailable, or the loss stopped being a finite number.
+        """
+        run = self._prepare(train, dev, tagset, should_stop)
+        history: list[EpochSummary] = []
+        for epoch in range(1, self.config.epochs + 1):
+            summary = self._epoch(epoch, run)
+            if summary is None:
+                break
+            history.append(summary)
+            self.hooks.on_epoch_end(summary)
+            if self._patience_spent(epoch, run):
+                run.stopped = "early_stopping"
+                break
+        result = self._result(history, run)
+        self.hooks.on_end(result)
+        return result
+
+    # ------------------------------------------------------------- preparation
+    def _prepare(
+        self,
+        train: Sequence[Sentence],
+        dev: Sequence[Sentence] | None,
+        tagset: TagSet | None,
+        should_stop: StopSignal | None,
+    ) -> _Run:
+        """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
+        config = self.config
+        device = resolve_device(config.device)
+        # Tiny (denormal) floats, common late in training, are slow on CPUs: flush them
+        # to zero. This is a process-wide setting; it does not change results measurably.
+        torch.set_flush_denormal(True)
+        torch.manual_seed(config.seed)
+        rng = np.random.default_rng(config.seed)
+        train, dev = self._split(train, dev, rng)
+        vocab = Vocab.build(
+            [s.words for s in train],
+            self._tag_names(train, dev, tagset),
+            lowercase=config.lowercase,
+            min_freq=config.min_freq,
+        )
+        table = FormTable(vocab, config.max_word_chars)
+        data = self._encode(train, table, vocab)
+        model = build_model(config, vocab).to(device)
+        tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
+        run = _Run(
+            tagger, self._optimizer(model), table, data, dev, self._word_drop_probabilities(vocab, device),
+            rng, _stop_check(should_stop), self._deadline(),
+        )
+        self.hooks.on_start(TrainingInfo(
+            train_sentences=len(train),
+            train_words=data.words,
+            dev_sentences=len(dev),
+            tags=len(vocab.tags),
+            batches_per_epoch=len(length_batches(data.lengths, config.batch_size)),
+            parameters=sum(p.numel() for p in model.parameters()),
+            device=str(device),
+        ))
+        return run
+
+    def _split(
+        self, train: Sequence[Sentence], dev: Sequence[Sentence] | None, rng: np.random.Generator
+    ) -> tuple[list[Sentence], list[Sentence]]:
+        tagged = [s for s in train if s.tagged_count > 0]
+        if not tagged:
+            raise TrainingError("no training sentence has a tagged word: tag some sentences first")
+        if dev is not None:
+            return tagged, [s for s in dev if s.tagged_count > 0]
+        held = int(len(tagged) * self.config.dev_fraction) if len(tagged) >= 20 else 0
+        if held == 0:
+            return tagged, []
+        order = rng.permutation(len(tagged))
+        return [tagged[i] for i in sorted(order[held:])], [tagged[i] for i in sorted(order[:held])]
+
+    @staticmethod
+    def _tag_names(train: list[Sentence], dev: list[Sentence], tagset: TagSet | None) -> list[str]:
+        names = list(tagset.names) if tagset is not None else []
+        seen = {t for s in (*train, *dev) for t in s.tags if t is not None}
+        return names + sorted(seen - set(names))
+
+    @staticmethod
+    def _encode(sentences: list[Sentence], table: FormTable, vocab: Vocab) -> _Data:
+        rows = [table.rows(s.words) for s in sentences]
+        tags = [np.array([IGNORE if t is None else vocab.tag_id(t) for t in s.tags], np.int64) for s in sentences]
+        lengths = np.array([len(r) for r in rows], dtype=np.int64)
+        return _Data(rows, tags, lengths, int(lengths.sum()))
+
+    def _optimizer(self, model: torch.nn.Module) -> torch.optim.Optimizer:
+        params = list(model.parameters())
+        if self.config.optimizer == "sgd":
+            return torch.optim.SGD(params, lr=self.config.lr)
+        try:  # fused Adam is markedly faster on CPU (see MEASURED.md); not every device has it
+            return torch.optim.Adam(params, lr=self.config.lr, fused=True)
+        except (RuntimeError, TypeError):
+            return torch.optim.Adam(params, lr=self.config.lr)
+
+    def _word_drop_probabilities(self, vocab: Vocab, device: torch.device) -> torch.Tensor | None:
+        """Per-word probability ``a / (a + count)`` of being replaced by ``UNK`` in training."""
+        alpha = self.config.word_dropout
+        if alpha <= 0:
+            return None
+        counts = torch.tensor(vocab.word_counts, dtype=torch.float32)
+        probs = alpha / (alpha + counts)
+        probs[[PAD, UNK]] = 0.0
+        return probs.to(device)
+
+    def _deadline(self) -> float | None:
+        minutes = self.config.max_minutes
+        return None if minutes is None else time.monotonic() + minutes * 60.0
+
+    # ------------------------------------------------------------------ epochs
+    def _epoch(self, epoch: int, run: _Run) -> EpochSummary | None:
+        """Train one epoch and evaluate on dev; ``None`` if the run was interrupted."""
+        started = time.monotonic()
+        trained = self._train_epoch(epoch, run)
+        if trained is None:
+            return None
+        loss, words = trained
+        seconds = time.monotonic() - started
+        dev_accuracy = run.tagger.evaluate(run.dev).accuracy if run.dev else None
+        return EpochSummary(
+            epoch=epoch,
+            train_loss=loss,
+            dev_accuracy=dev_accuracy,
+            words_per_second=words / max(seconds, 1e-9),
+            seconds=seconds,
+            is_best=self._keep_if_best(epoch, dev_accuracy, run),
+        )
+
+    def _train_epoch(self, epoch: int, run: _Run) -> tuple[float, int] | None:
+        """One pass over shuffled batches: ``(mean batch loss, words)``, or ``None`` if interrupted."""
+        run.tagger.model.train()
+        batches = length_batches(run.data.lengths, self.config.batch_size, rng=run.rng)
+        total, words, started = 0.0, 0, time.monotonic()
+        for number, batch in enumerate(batches, 1):
+            reason = self._interruption(run)
+            if reason:
+                run.stopped = reason
+                return None
+            self._set_learning_rate(epoch, number / len(batches), run)
+            loss = self._step(batch, run)
+            if not math.isfinite(loss):
+                raise TrainingError(
+                    f"the training loss became {loss} (epoch {epoch}, batch {number}): "
+                    "try a lower learning rate or gradient clipping"
+                )
+            total += loss
+            words += int(run.data.lengths[batch].sum())
+            run.step += 1
+            speed = words / max(time.monotonic() - started, 1e-9)
+            self.hooks.on_batch_end(BatchInfo(epoch, number, len(batches), run.step, loss, speed))
+        return total / len(batches), words
+
+    def _step(self, batch: np.ndarray, run: _Run) -> float:
+        """One optimiser step on ``batch``; returns the loss (no step if it is not finite)."""
+        model, device = run.tagger.model, run.tagger.device
+        rows, lengths = pad_rows([run.data.rows[i] for i in batch], PAD)
+        gold, _ = pad_rows([run.data.tags[i] for i in batch], IGNORE)
+        inputs = run.table.inputs(rows, lengths, device)
+        if run.drop is not None:
+            dropped = torch.rand(inputs.word_ids.shape, device=device) < run.drop[inputs.word_ids]
+            inputs.word_ids = inputs.word_ids.masked_fill(dropped, UNK)
+        log_probs = model(inputs)
+        loss = F.nll_loss(log_probs.flatten(0, 1), gold.to(device).flatten(), ignore_index=IGNORE)
+        value = loss.item()
+        if math.isfinite(value):
+            run.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if self.config.clip > 0:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), self.config.clip)
+            run.optimizer.step()
+        return value
+
+    def _set_learning_rate(self, epoch: int, progress: float, run: _Run) -> None:
+        """Apply ``config.lr_schedule`` at ``progress`` (0..1) through ``epoch``."""
+        if self.config.lr_schedule == "constant":
+            return
+        done = (epoch - 1 + progress) / self.config.epochs
+        lr = self.config.lr * (1.0 - 0.95 * done)
+        for group in run.optimizer.param_groups:
+            group["lr"] = lr
+
+    @staticmethod
+    def _interruption(run: _Run) -> str | None:
+        if run.stop():
+            return "cancelled"
+        if run.deadline is not None and time.monotonic() >= run.deadline:
+            return "time_limit"
+        return None
+
+    @staticmethod
+    def _keep_if_best(epoch: int, dev_accuracy: float | None, run: _Run) -> bool:
+        """Keep a CPU copy of the weights if this epoch is the best so far (always, without dev)."""
+        if dev_accuracy is not None and run.best_dev is not None and dev_accuracy <= run.best_dev:
+            return False
+        run.best_state = {k: v.detach().to("cpu", copy=True) for k, v in run.tagger.model.state_dict().items()}
+        run.best_epoch, run.best_dev = epoch, dev_accuracy
+        return True
+
+    def _patience_spent(self, epoch: int, run: _Run) -> bool:
+        patience = self.config.patience
+        return patience > 0 and run.best_dev is not None and epoch - run.best_epoch >= patience
+
+    def _result(self, history: list[EpochSummary], run: _Run) -> TrainResult:
+        """Load the best weights into the tagger and record the run in ``tagger.info``."""
+        seconds = time.monotonic() - run.started
+        tagger = run.tagger if run.best_state is not None else None
+        if tagger is not None:
+            tagger.model.load_state_dict(run.best_state)
+            tagger.model.eval()
+            tagger.info = {
+                "history": [dataclasses.asdict(h) for h in history],
+                "best_epoch": run.best_epoch,
+                "best_dev_accuracy": run.best_dev,
+                "stopped": run.stopped,
+                "train_sentences": len(run.data.rows),
+                "train_words": run.data.words,
+                "seconds": seconds,
+            }
+        return TrainResult(
+            tagger, history, run.best_epoch, run.best_dev, run.stopped, seconds, str(run.tagger.device)
+        )

@@ -1,0 +1,82 @@
+"""Settings, vocabularies and batching: round trips, validation, unknown words, bucketing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tagger_gui.ml.batching import FormTable, length_batches, pad_rows
+from tagger_gui.ml.config import CONFIG_VERSION, PRESETS, TrainConfig, preset_config
+from tagger_gui.ml.vocab import BOW, EOW, PAD, UNK, Vocab, word_shape
+
+
+def test_config_round_trip_and_presets():
+    config = preset_config("default", epochs=3, lr=0.01)
+    data = config.to_dict()
+    assert data["version"] == CONFIG_VERSION
+    assert TrainConfig.from_dict(data) == config
+    assert set(PRESETS) >= {"tutorial", "default"}
+    tutorial = PRESETS["tutorial"]
+    assert (tutorial.architecture, tutorial.optimizer, tutorial.lr, tutorial.batch_size) == ("tutorial", "sgd", 0.1, 1)
+
+
+def test_config_rejects_unknown_keys_newer_versions_and_bad_values():
+    with pytest.raises(ValueError, match="unknown training setting.*colour"):
+        TrainConfig.from_dict({"colour": "red"})
+    with pytest.raises(ValueError, match="newer"):
+        TrainConfig.from_dict({"version": CONFIG_VERSION + 1})
+    with pytest.raises(ValueError, match="dropout"):
+        TrainConfig(dropout=1.5)
+    with pytest.raises(KeyError, match="unknown preset"):
+        preset_config("nope")
+
+
+def test_every_field_has_help():
+    for name in TrainConfig.__dataclass_fields__:
+        assert TrainConfig.help(name).strip()
+
+
+def test_vocab_lookup_unknown_and_lowercase_fallback():
+    vocab = Vocab.build([["The", "dog"], ["the", "cat"]], ["DET", "NOUN"], lowercase=True, min_freq=1)
+    assert vocab.word_id("THE") == vocab.word_id("the") != UNK
+    assert vocab.word_id("zebra") == UNK
+    assert vocab.word_counts[vocab.word_id("the")] == 2
+    strict = Vocab.build([["dog", "dog", "cat"]], [], lowercase=False, min_freq=2)
+    assert strict.word_id("cat") == UNK and strict.word_id("Dog") == UNK and strict.word_id("dog") > UNK
+    assert Vocab.from_dict(vocab.to_dict()).to_dict() == vocab.to_dict()
+
+
+def test_char_ids_mark_word_edges_and_keep_both_ends_of_long_words():
+    vocab = Vocab.build([["abcdefghij"]], [])
+    ids = vocab.char_ids("abcdefghij", 4)
+    assert ids[0] == BOW and ids[-1] == EOW
+    assert [vocab.chars[i] for i in ids[1:-1]] == list("abij")
+    assert vocab.char_ids("a?", 10)[2] == UNK
+
+
+def test_word_shapes():
+    assert word_shape("dog") != word_shape("Dog") != word_shape("DOG")
+    assert word_shape("1,000") == word_shape("42") != word_shape("A4")
+    assert word_shape("...") != PAD
+
+
+def test_length_batches_are_equal_length_and_cover_everything():
+    lengths = np.array([3, 5, 3, 3, 5, 7, 3, 1])
+    batches = length_batches(lengths, 2, rng=np.random.default_rng(0))
+    assert sorted(np.concatenate(batches).tolist()) == list(range(len(lengths)))
+    assert all(len(set(lengths[b].tolist())) == 1 and len(b) <= 2 for b in batches)
+    capped = length_batches(lengths, 100, max_tokens=6)
+    assert all(len(b) * lengths[b[0]] <= 6 or len(b) == 1 for b in capped)
+
+
+def test_form_table_and_padding():
+    vocab = Vocab.build([["a", "b"]], [])
+    table = FormTable(vocab, 10)
+    rows = table.rows(["a", "zz", "a"])
+    assert rows[0] == rows[2] != rows[1] and PAD not in rows
+    matrix, lengths = pad_rows([rows, rows[:1]], PAD)
+    assert matrix.tolist()[1] == [rows[0], PAD, PAD] and lengths.tolist() == [3, 1]
+    assert pad_rows([rows, rows], PAD)[1] is None
+    inputs = table.inputs(matrix, lengths, "cpu")
+    assert inputs.word_ids[0].tolist() == [vocab.word_id("a"), UNK, vocab.word_id("a")]
+    assert inputs.chars.shape[0] == 3  # padding, "a", "zz": one row per distinct form

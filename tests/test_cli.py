@@ -1,0 +1,130 @@
+"""The command line end to end on a small file: train, evaluate, predict, convert, errors, window mode."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from tagger_gui.cli import main
+from tagger_gui.core.corpus import Sentence
+from tagger_gui.core.formats import read_file, write_file
+
+WORDS = {
+    "DET": ["the", "a", "that", "this"],
+    "NOUN": ["dog", "apple", "book", "cat", "tree", "house"],
+    "VERB": ["ate", "read", "saw", "liked"],
+}
+
+
+def _sentences(count: int, seed: int) -> list[Sentence]:
+    """DET NOUN VERB DET NOUN sentences built from ``WORDS`` (deterministic)."""
+    pattern = ["DET", "NOUN", "VERB", "DET", "NOUN"]
+    sentences = []
+    for i in range(count):
+        words = [WORDS[t][(i * 7 + j * 3 + seed) % len(WORDS[t])] for j, t in enumerate(pattern)]
+        sentences.append(Sentence.from_words(words, pattern))
+    return sentences
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    """A trained model plus its train/dev files (trained once for the module)."""
+    folder = tmp_path_factory.mktemp("cli")
+    paths = {"train": folder / "train.tsv", "dev": folder / "dev.tsv", "model": folder / "model"}
+    write_file(paths["train"], _sentences(40, 0))
+    write_file(paths["dev"], _sentences(10, 1))
+    code = main(["train", str(paths["train"]), "--dev", str(paths["dev"]), "--out", str(paths["model"]),
+                 "--epochs", "15", "--seed", "3", "--device", "cpu"])
+    assert code == 0
+    return paths
+
+
+def test_train_saves_a_model(files, capsys):
+    assert (files["model"] / "model.json").exists() and (files["model"] / "model.safetensors").exists()
+
+
+def test_evaluate_json_and_table(files, capsys):
+    assert main(["evaluate", str(files["model"]), str(files["dev"]), "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert {"accuracy", "oov_accuracy", "words", "per_tag"} <= set(figures)
+    assert figures["words"] == 50 and figures["accuracy"] == 1.0
+    assert main(["evaluate", str(files["model"]), str(files["dev"])]) == 0
+    table = capsys.readouterr().out
+    assert "accuracy" in table and "NOUN" in table and "precision" in table
+
+
+def test_predict_writes_tags_and_scores(files, tmp_path, capsys):
+    source = tmp_path / "input.jsonl"
+    source.write_text('{"tokens": ["the", "cat", "saw", "a", "tree"]}\n{"tokens": ["a", "zebra"]}\n')
+    out, scores = tmp_path / "tagged.jsonl", tmp_path / "scores.tsv"
+    assert main(["predict", str(files["model"]), str(source), "--out", str(out), "--scores", str(scores)]) == 0
+    tagged = read_file(out)
+    assert tagged[0].tags == ["DET", "NOUN", "VERB", "DET", "NOUN"]
+    assert all(tag is not None for tag in tagged[1].tags)
+    header, *rows = scores.read_text().splitlines()
+    columns = header.split("\t")
+    assert columns[:3] == ["sentence", "word_index", "word"] and set(WORDS) <= set(columns[3:])
+    assert len(rows) == 7
+    for row, (sentence, index) in zip(rows, [(0, i) for i in range(5)] + [(1, 0), (1, 1)]):
+        cells = row.split("\t")
+        assert (int(cells[0]), int(cells[1]), cells[2]) == (sentence + 1, index + 1, tagged[sentence].words[index])
+        values = [float(v) for v in cells[3:]]
+        assert all(v <= 0 for v in values)
+        assert columns[3 + values.index(max(values))] == tagged[sentence].tags[index]
+
+
+def test_convert_round_trip(files, tmp_path):
+    conllu, back = tmp_path / "train.conllu", tmp_path / "back.conll"
+    assert main(["convert", str(files["train"]), str(conllu)]) == 0
+    assert main(["convert", str(conllu), str(back), "--to", "columns"]) == 0
+    original, converted = read_file(files["train"]), read_file(back, "columns")
+    assert [(s.words, s.tags) for s in original] == [(s.words, s.tags) for s in converted]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train"], "required"),
+        (["train", "missing.tsv", "--out", "m"], "missing.tsv"),
+        (["evaluate", "no-such-model", "x.tsv"], "model.json"),
+        (["convert", "a.tsv", "b.xyz"], "unknown file extension"),
+        (["train", "x.tsv", "--out", "m", "--column", "lemma"], "column"),
+        (["predict", "m"], "required"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.tsv").write_text("dog\tNOUN\n")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and message in err and "Traceback" not in err
+
+
+def test_malformed_input_and_broken_model(files, tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"tokens": ["ok"]}\n{"tokens": \n')
+    assert main(["evaluate", str(files["model"]), str(bad)]) == 2
+    assert "bad.jsonl:2:" in capsys.readouterr().err
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "model.json").write_text((files["model"] / "model.json").read_text())
+    (broken / "model.safetensors").write_bytes(b"\x80\x04junk")
+    assert main(["predict", str(broken), str(files["dev"]), "--out", str(tmp_path / "o.tsv")]) == 2
+    err = capsys.readouterr().err
+    assert "model.safetensors" in err and "Traceback" not in err
+
+
+def test_window_mode(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tagger_gui.gui.app", None)  # the import fails
+    assert main([]) == 2
+    assert "the window is not available" in capsys.readouterr().err
+    calls = []
+    fake = types.ModuleType("tagger_gui.gui.app")
+    fake.run_window = lambda file, screenshot: calls.append((file, screenshot)) or 0
+    monkeypatch.setitem(sys.modules, "tagger_gui.gui.app", fake)
+    assert main(["corpus.conllu", "--screenshot", "shot.png"]) == 0
+    assert calls == [(Path("corpus.conllu"), Path("shot.png"))]
