@@ -17,6 +17,7 @@ MENU_LAYOUT = (
     ("&Edit", ("undo", "redo", "-", "find", "-", "edit_tokens", "delete_sentences", "@split")),
     ("&Annotate", ("focus_editor", "-", "prev_sentence", "next_sentence", "prev_unfinished", "next_unfinished",
                    "-", "clear_tag", "mark_reviewed")),
+    ("&Model", ("train", "stop_training", "-", "load_model", "save_model")),
     ("&View", ("@docks",)),
     ("&Help", ("shortcuts", "about")),
 )
@@ -45,6 +46,12 @@ def _specs(w) -> list[tuple]:
         ("next_unfinished", "Next u&nfinished sentence\tPgDown", None, "Next sentence not fully tagged", lambda: w.sentence_list.step(2)),
         ("clear_tag", "&Clear tag\tDel", None, "Untag the current token", lambda: editor.assign(None)),
         ("mark_reviewed", "Mark &reviewed", "Ctrl+Return", "Mark the sentence reviewed (again: unmark)", editor.toggle_reviewed),
+        ("train", "&Train", "Ctrl+T", "Train a tagger on the tagged sentences, with the settings of the Training panel",
+         w._on_train),
+        ("stop_training", "&Stop training", "Ctrl+.", "Stop after the current batch, keeping the best model so far",
+         w.training.stop),
+        ("load_model", "&Load model…", None, "Make a saved model the project's model", w.training.load_model_dialog),
+        ("save_model", "Save model &as…", None, "Save the current model into a folder", w.training.save_model_dialog),
         ("shortcuts", "&Keyboard shortcuts", StandardKey.HelpContents, "List every key", w._on_shortcuts),
         ("about", "&About", None, "About this program", w._on_about),
     ]

@@ -16,6 +16,8 @@ from tagger_gui.gui.panels.enter_sentences import EnterSentencesPanel
 from tagger_gui.gui.panels.sentence_list import SentenceListPanel
 from tagger_gui.gui.panels.tag_editor import KEY_HELP, TagEditorPanel
 from tagger_gui.gui.panels.tagset_panel import TagSetPanel
+from tagger_gui.gui.panels.training_panel import TrainingPanel
+from tagger_gui.gui.training_controller import TrainingController
 from tagger_gui.gui.stats import CorpusStats
 
 APP_NAME = "tagger-gui"
@@ -56,6 +58,8 @@ class MainWindow(QMainWindow):
         self.sentence_list = SentenceListPanel(self.document, self)
         self.tagset_panel = TagSetPanel(self.document, self.stats, self)
         self.enter_panel = EnterSentencesPanel(self.document, self)
+        self.training_panel = TrainingPanel(self)
+        self.training = TrainingController(self.document, self.training_panel, self)
         splitter = self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("centralSplitter")
         splitter.addWidget(self.editor)
@@ -70,7 +74,9 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         tags = self.add_dock(self.tagset_panel, "Tag set", "tagSetDock", Qt.DockWidgetArea.RightDockWidgetArea)
         enter = self.add_dock(self.enter_panel, "Enter sentences", "enterDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        training = self.add_dock(self.training_panel, "Training", "trainingDock", Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(tags, enter)
+        self.tabifyDockWidget(tags, training)
         tags.raise_()
         self.resizeDocks([tags], [400], Qt.Orientation.Horizontal)
 
@@ -140,6 +146,8 @@ class MainWindow(QMainWindow):
         self.enter_panel.added.connect(self._on_sentences_added)
         self.files.recent_changed.connect(self._fill_recent_menu)
         self.files.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.training.running_changed.connect(self._on_training_running)
+        self._on_training_running(False)
 
     # ------------------------------------------------------------ state
     def _restore_state(self) -> None:
@@ -159,7 +167,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.files.maybe_save():
+        if not self.training.confirm_close() or not self.files.maybe_save():
             event.ignore()
             return
         self.save_window_state()
@@ -203,6 +211,16 @@ class MainWindow(QMainWindow):
         words = text.split()
         if ok and words and words != sentence.words:
             self.document.replace_sentence(row, retokenized(sentence, words))
+
+    def _on_train(self) -> None:
+        self.docks["trainingDock"].raise_()
+        self.training_panel.train_button.click()
+
+    def _on_training_running(self, running: bool) -> None:
+        self.actions["train"].setEnabled(not running)
+        self.actions["stop_training"].setEnabled(running)
+        if running:
+            self.docks["trainingDock"].raise_()
 
     def _on_open_recent(self, path: str) -> None:
         self.files.open_path(path)

@@ -50,6 +50,7 @@ class TrainingController(QObject):
         self.document, self.panel, self.window = document, panel, window
         self.job: TrainingJob | None = None
         self.tagger: Tagger | None = None
+        self._result_belongs_elsewhere = False  # another project was opened while training
         panel.train_requested.connect(self.start)
         panel.stop_requested.connect(self.stop)
         document.loaded.connect(self._on_project_loaded)
@@ -127,7 +128,10 @@ class TrainingController(QObject):
     def _on_finished(self, result: TrainResult) -> None:
         self._end_job()
         self.panel.show_result(result)
-        if result.tagger is not None:
+        if self._result_belongs_elsewhere:
+            self._result_belongs_elsewhere = False
+            self.panel.log.appendPlainText("Another project was opened during training: this model was not kept.")
+        elif result.tagger is not None:
             self._adopt(result.tagger, default_model_folder(self.document.path))
 
     def _on_failed(self, message: str, details: str) -> None:
@@ -158,6 +162,9 @@ class TrainingController(QObject):
         self.model_changed.emit(tagger)
 
     def _on_project_loaded(self) -> None:
+        if self.job is not None:
+            self._result_belongs_elsewhere = True
+            self.job.stop()
         project = self.document.project
         if project.train_settings:
             try:

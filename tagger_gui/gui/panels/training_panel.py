@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from tagger_gui.gui.panels.loss_plot import LossPlot
@@ -49,7 +49,11 @@ class TrainingPanel(QWidget):
         self._editors: dict[str, QWidget] = {}
         self._base = preset_config("default")
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self._build_settings())
+        settings = QScrollArea(widgetResizable=True)  # lets the dock shrink on small screens
+        settings.setFrameShape(QScrollArea.Shape.NoFrame)
+        settings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        settings.setWidget(self._build_settings())
+        splitter.addWidget(settings)
         splitter.addWidget(self._build_monitor())
         splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -117,7 +121,7 @@ class TrainingPanel(QWidget):
         layout = QVBoxLayout(monitor)
         layout.setContentsMargins(0, 0, 0, 0)
         self.plot = LossPlot()
-        self.plot.setMinimumHeight(180)
+        self.plot.setMinimumHeight(120)
         layout.addLayout(self._build_buttons())
         self.progress_bar = QProgressBar()
         self.progress_bar.setFormat("idle")
@@ -128,6 +132,7 @@ class TrainingPanel(QWidget):
         self.log = QPlainTextEdit(readOnly=True)
         self.log.setMaximumBlockCount(2000)
         self.log.setPlaceholderText("One line per epoch appears here.")
+        self.log.setMinimumHeight(60)
         layout.addWidget(self.log, 1)
         return monitor
 
