@@ -134,6 +134,9 @@ def run_window(file: str | None = None, screenshot: str | None = None) -> int:
     if screenshot:
         code = _screenshot_and_quit(app, window, screenshot)
     else:
+        from tagger_gui.gui.autosave import offer_recovery
+
+        offer_recovery(window, window.document, window.autosave.store)
         window.editor.focus_tokens()
         code = app.exec()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -88,6 +88,11 @@ class Document(QObject):
         tagset = tagset_for(Counter(t.tag for s in sentences for t in s.tokens if t.tag is not None))
         self._adopt(Project(corpus=Corpus(sentences, tagset), tag_column=tag_column))
 
+    def adopt_recovered(self, project: Project) -> None:
+        """Show a project restored from a recovery file: same path as before, with its changes unsaved."""
+        self._adopt(project)
+        self.mark_dirty()
+
     def open_path(self, path: str | os.PathLike) -> None:
         """Open a project or import a corpus file, by extension."""
         if Path(path).suffix.lower() == PROJECT_SUFFIX:

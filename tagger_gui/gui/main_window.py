@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QMainWindow, QM
 
 from tagger_gui.core.corpus import Sentence, Split, Token
 from tagger_gui.core.resources import icon_path
+from tagger_gui.core.recovery import RecoveryStore
+from tagger_gui.gui.autosave import Autosave, default_store
 from tagger_gui.gui.dialogs import ShortcutsDialog
 from tagger_gui.gui.file_actions import FileActions
 from tagger_gui.gui.panels.enter_sentences import EnterSentencesPanel
@@ -32,11 +34,14 @@ class MainWindow(QMainWindow):
     the menus returned by ``menu(name)``.
     """
 
-    def __init__(self, document, settings: QSettings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, document, settings: QSettings, parent: QWidget | None = None, recovery_store: RecoveryStore | None = None
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.settings = settings
         self.files = FileActions(self, document, settings)
+        self.autosave = Autosave(document, recovery_store or default_store())
         self.docks: dict[str, QDockWidget] = {}
         self.stats = CorpusStats(document.corpus)
         self.menus: dict[str, QMenu] = {}
@@ -171,6 +176,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_window_state()
+        self.autosave.discard()  # saved or deliberately discarded: nothing to recover
         event.accept()
 
     # --------------------------------------------------------- handlers

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QMessageBox
 
 from tagger_gui.core.corpus import Corpus, Sentence, Tag, TagSet
@@ -29,7 +29,11 @@ TINY_WORDS = (
 
 @pytest.fixture(scope="session", autouse=True)
 def ui_thread_gc(qapp):
-    """As in the app: cyclic garbage is collected only in the UI thread (never in a training thread)."""
+    """As in the app: cyclic garbage is collected only in the UI thread (never in a training thread).
+
+    Qt's test mode also keeps recovery files and saved models out of the user's data folders.
+    """
+    QStandardPaths.setTestModeEnabled(True)
     collect_garbage_in_ui_thread(qapp)
 
 
