@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically.
+@contextmanager
+def atomic_open(path: str | os.PathLike) -> Iterator[BinaryIO]:
+    """A binary file to write that replaces ``path`` only when the ``with`` block ends without error.
 
     The bytes go to a temporary file in the same folder, which is flushed and
     fsynced and then renamed over ``path`` (``os.replace`` is atomic on POSIX and
-    Windows). The folder is fsynced too, so the rename itself survives a crash.
+    Windows). The folder is fsynced too, so the rename itself survives a crash. On
+    an error the temporary file is removed and ``path`` is untouched.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
+            yield temp
             temp.flush()
             os.fsync(temp.fileno())
         os.replace(temp_name, target)
@@ -27,6 +31,12 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         _remove_quietly(temp_name)
         raise
     _fsync_folder(folder)
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (see ``atomic_open``)."""
+    with atomic_open(path) as file:
+        file.write(data)
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:

@@ -117,17 +117,18 @@ class TagSet:
         self._index = {tag.name: i for i, tag in enumerate(self._tags)}
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """One word. ``tag`` is ``None`` while the word is untagged.
 
-    ``columns`` keeps the other columns of the source line (all ten for CoNLL-U, the
-    extra ones for TSV) so that writing the file back loses nothing.
+    ``columns`` keeps what else the source line held, tab-joined (the whole line for
+    CoNLL-U, the extra columns for TSV; see ``Sentence.source``), so that writing
+    the file back loses nothing. One string, not a list: a corpus has millions of tokens.
     """
 
     form: str
     tag: str | None = None
-    columns: list[str] | None = None
+    columns: str | None = None
 
 
 _generated_ids = itertools.count(1)
@@ -144,7 +145,8 @@ class Sentence:
 
     ``comments`` are comment lines kept verbatim (CoNLL-U ``# ...``); ``extra_lines``
     are non-word lines (CoNLL-U multiword tokens and empty nodes) as
-    ``(number of words before the line, raw line)``.
+    ``(number of words before the line, raw line)``. ``source`` names the format
+    these and ``Token.columns`` come from; other formats' writers ignore them.
     """
 
     tokens: list[Token]
@@ -153,6 +155,7 @@ class Sentence:
     reviewed: bool = False
     comments: list[str] = field(default_factory=list)
     extra_lines: list[tuple[int, str]] = field(default_factory=list)
+    source: str | None = None
 
     @classmethod
     def from_words(cls, words: Sequence[str], tags: Sequence[str | None] | None = None, **kwargs) -> "Sentence":
@@ -191,12 +194,13 @@ class Sentence:
     def copy(self) -> "Sentence":
         """A deep copy with the same id (used for snapshots and undo)."""
         return Sentence(
-            [Token(t.form, t.tag, list(t.columns) if t.columns is not None else None) for t in self.tokens],
+            [Token(t.form, t.tag, t.columns) for t in self.tokens],
             id=self.id,
             split=self.split,
             reviewed=self.reviewed,
             comments=list(self.comments),
             extra_lines=list(self.extra_lines),
+            source=self.source,
         )
 
 

@@ -12,8 +12,9 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
-from tagger_gui.core.atomic import atomic_write_text
+from tagger_gui.core.atomic import atomic_open
 from tagger_gui.core.corpus import Corpus, Sentence, Split, TagSet, Token
 
 PROJECT_VERSION = 1
@@ -49,10 +50,28 @@ class Project:
         target = Path(path) if path is not None else self.path
         if target is None:
             raise ValueError("the project has no file yet: give a path")
-        atomic_write_text(target, json.dumps(self.to_dict(target.parent), ensure_ascii=False, indent=1) + "\n")
+        with atomic_open(target) as file:
+            for chunk in self.json_chunks(target.parent):
+                file.write(chunk.encode("utf-8"))
         self.path = target
 
+    def json_chunks(self, folder: Path, extra: dict | None = None) -> Iterator[str]:
+        """The project file's JSON text in pieces, one sentence a line (``extra``: more header keys).
+
+        Streaming keeps saving a 100,000-sentence corpus fast and its memory flat;
+        the result is one ordinary JSON document that ``load`` reads back.
+        """
+        header = json.dumps({**self._header(folder), **(extra or {})}, ensure_ascii=False)
+        yield header[:-1] + ', "sentences": [\n'
+        for i, sentence in enumerate(self.corpus.sentences):
+            yield ("," if i else "") + json.dumps(_sentence_to_dict(sentence), ensure_ascii=False) + "\n"
+        yield "]}\n"
+
     def to_dict(self, folder: Path) -> dict:
+        """The whole project as one JSON-ready dict (as ``json_chunks`` writes it)."""
+        return {**self._header(folder), "sentences": [_sentence_to_dict(s) for s in self.corpus.sentences]}
+
+    def _header(self, folder: Path) -> dict:
         return {
             "format": "tagger-gui project",
             "version": PROJECT_VERSION,
@@ -60,7 +79,6 @@ class Project:
             "tagset": self.corpus.tagset.to_dict(),
             "train_settings": self.train_settings,
             "model": _relative(self.model_path, folder),
-            "sentences": [_sentence_to_dict(s) for s in self.corpus.sentences],
         }
 
     @classmethod
@@ -115,6 +133,8 @@ def _sentence_to_dict(sentence: Sentence) -> dict:
         item["comments"] = sentence.comments
     if sentence.extra_lines:
         item["extra_lines"] = [list(pair) for pair in sentence.extra_lines]
+    if sentence.source:
+        item["source"] = sentence.source
     if any(token.columns for token in sentence.tokens):
         item["columns"] = [token.columns for token in sentence.tokens]
     return item
@@ -126,10 +146,11 @@ def _sentence_from_dict(item: dict) -> Sentence:
     if not len(words) == len(tags) == len(columns):
         raise ValueError(f"sentence {item.get('id')!r}: words, tags and columns differ in length")
     return Sentence(
-        [Token(str(w), t, c) for w, t, c in zip(words, tags, columns)],
+        [Token(str(w), t, None if c is None else str(c)) for w, t, c in zip(words, tags, columns)],
         id=str(item["id"]),
         split=Split(item.get("split", "train")),
         reviewed=bool(item.get("reviewed", False)),
         comments=list(item.get("comments", [])),
         extra_lines=[(int(n), str(line)) for n, line in item.get("extra_lines", [])],
+        source=item.get("source"),
     )

@@ -15,8 +15,9 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
-from tagger_gui.core.atomic import atomic_write_text
+from tagger_gui.core.atomic import atomic_open
 from tagger_gui.core.project import Project
 
 SUFFIX = ".recovery.tagproj"
@@ -46,19 +47,27 @@ class RecoveryStore:
         return self.folder / (hashlib.sha1(key.encode()).hexdigest()[:16] + SUFFIX)
 
     def save(self, project: Project) -> Path:
-        """Write the project's current state to its recovery file (atomically)."""
+        """Write the project's current state to its recovery file (atomically) in one go."""
+        target, chunks = self.writer(project)
+        with atomic_open(target) as file:
+            for chunk in chunks:
+                file.write(chunk.encode("utf-8"))
+        return target
+
+    def writer(self, project: Project) -> tuple[Path, Iterator[str]]:
+        """The recovery file of ``project`` and its text in pieces, for writing it a slice at a time."""
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.file_for(project)
-        document = project.to_dict(project.path.parent if project.path else self.folder)
-        document["recovery"] = {
-            "original": str(project.path.resolve()) if project.path else None,
-            "model": str(Path(project.model_path).resolve()) if project.model_path else None,
-            "pid": os.getpid(),
-            "saved_at": time.time(),
+        header = {
+            "recovery": {
+                "original": str(project.path.resolve()) if project.path else None,
+                "model": str(Path(project.model_path).resolve()) if project.model_path else None,
+                "pid": os.getpid(),
+                "saved_at": time.time(),
+            }
         }
-        atomic_write_text(target, json.dumps(document, ensure_ascii=False) + "\n")
         self._written.add(target)
-        return target
+        return target, project.json_chunks(project.path.parent if project.path else self.folder, header)
 
     def discard(self, project: Project) -> None:
         """Remove the project's recovery file (after a clean save, or when the user discards)."""

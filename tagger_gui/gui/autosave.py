@@ -1,21 +1,28 @@
 """Autosave for crash recovery, and the offer to restore after a crash.
 
 A few seconds after the last edit, the window's project is mirrored to a recovery
-file (``tagger_gui.core.recovery``). A clean save or an explicit discard removes
-it. At the next launch, recovery files left by a process that no longer runs are
-offered for restoring.
+file (``tagger_gui.core.recovery``). The file is written a slice of sentences per
+event-loop turn, so a 100,000-sentence corpus never freezes the window; it only
+replaces the previous recovery file once complete. A clean save or an explicit
+discard removes it. At the next launch, recovery files left by a process that no
+longer runs are offered for restoring.
 """
 
 from __future__ import annotations
 
+import itertools
+from contextlib import ExitStack
 from pathlib import Path
+from typing import BinaryIO, Iterator
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from tagger_gui.core.atomic import atomic_open
 from tagger_gui.core.recovery import Recovery, RecoveryStore
 
 AUTOSAVE_DELAY_MS = 3000
+SENTENCES_PER_SLICE = 400  # about 10 ms of writing between two event-loop turns
 
 
 def default_store() -> RecoveryStore:
@@ -31,26 +38,78 @@ class Autosave(QObject):
         super().__init__(document)
         self.document, self.store = document, store
         self._written: Path | None = None
+        self._write: tuple[ExitStack, BinaryIO, Iterator[str], Path] | None = None
+        self._again = False
         self._timer = QTimer(self, singleShot=True, interval=delay_ms or AUTOSAVE_DELAY_MS)
-        self._timer.timeout.connect(self.save_now)
+        self._timer.timeout.connect(self.start_saving)
+        self._slice_timer = QTimer(self, singleShot=True, interval=0)
+        self._slice_timer.timeout.connect(self._write_slice)
         document.corpus.add_listener(lambda change: self._timer.start())
         document.dirty_changed.connect(self._on_dirty_changed)
 
-    def save_now(self) -> None:
-        """Write the recovery file now if there is anything unsaved."""
+    @property
+    def busy(self) -> bool:
+        """A recovery file is being written (or one more write is due)."""
+        return self._write is not None or self._timer.isActive()
+
+    def start_saving(self) -> None:
+        """Begin writing the recovery file if there is anything unsaved (again later if one is under way)."""
+        if self._write is not None:
+            self._again = True
+            return
         if not self.document.is_dirty:
             return
         try:
-            written = self.store.save(self.document.project)
+            target, chunks = self.store.writer(self.document.project)
+            stack = ExitStack()
+            file = stack.enter_context(atomic_open(target))
         except OSError:
             return  # a full or read-only disk must not disturb annotating; the next edit tries again
-        if self._written is not None and self._written != written:
+        self._write = (stack, file, chunks, target)
+        self._slice_timer.start()
+
+    def _write_slice(self) -> None:
+        stack, file, chunks, target = self._write
+        try:
+            pieces = list(itertools.islice(chunks, SENTENCES_PER_SLICE))
+            file.write("".join(pieces).encode("utf-8"))
+        except OSError:
+            self._abort()
+            return
+        if pieces:
+            self._slice_timer.start()
+            return
+        self._finish(stack, target)
+
+    def _finish(self, stack: ExitStack, target: Path) -> None:
+        self._write = None
+        try:
+            stack.close()  # fsync and rename over the previous recovery file
+        except OSError:
+            return
+        if self._written is not None and self._written != target:
             self._written.unlink(missing_ok=True)  # e.g. an untitled project was saved under a name
-        self._written = written
+        self._written = target
+        if self._again:
+            self._again = False
+            self.start_saving()
+
+    def _abort(self) -> None:
+        """Drop a write under way; its temporary file is removed and the previous recovery file stays."""
+        self._slice_timer.stop()
+        if self._write is not None:
+            stack = self._write[0]
+            self._write = None
+            try:
+                stack.__exit__(RuntimeError, RuntimeError("autosave cancelled"), None)
+            except RuntimeError:
+                pass
 
     def discard(self) -> None:
         """Remove this window's recovery file (after a clean save, or when changes are thrown away)."""
         self._timer.stop()
+        self._again = False
+        self._abort()
         if self._written is not None:
             self._written.unlink(missing_ok=True)
             self._written = None

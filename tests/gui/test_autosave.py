@@ -94,3 +94,21 @@ def test_declined_recovery_is_removed_and_not_offered_again(qtbot, settings, tin
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     assert not offer_recovery(window, window.document, other)
     assert window.document.corpus[0].tags[0] is None and other.pending() == []
+
+
+def test_a_large_recovery_file_is_written_in_slices_between_events(qtbot, settings, tiny_project, tmp_path, monkeypatch):
+    from tagger_gui.core.corpus import Sentence
+    from tagger_gui.gui import autosave
+
+    monkeypatch.setattr(autosave, "SENTENCES_PER_SLICE", 50)
+    store = RecoveryStore(tmp_path / "recovery")
+    window = make(qtbot, settings, tiny_project, store)
+    document = window.document
+    document.add_sentences([Sentence.from_words(["w"] * 20) for _ in range(2000)])
+    window.autosave.start_saving()
+    assert window.autosave.busy and not store.file_for(document.project).exists()
+    document.set_tag(2, 0, "NUM")  # an edit while the file is being written: written again afterwards
+    qtbot.waitUntil(lambda: not window.autosave.busy, timeout=20_000)
+    saved = Project.load(store.file_for(document.project))
+    assert len(saved.corpus) == 2003 and saved.corpus[2].tags[0] == "NUM"
+    assert not [p for p in store.folder.iterdir() if p.suffix == ".tmp"]

@@ -28,7 +28,7 @@ def _token(columns: list[str], tag_column: str | int, path: str, number: int) ->
         raise FormatError(path, number, f"no column {index} for the tag (line has {len(columns)} columns)")
     tag = columns[index].strip()
     middle = columns[1:index] + columns[index + 1:]
-    return Token(columns[0], None if tag in (UNTAGGED, "") else tag, middle or None)
+    return Token(columns[0], None if tag in (UNTAGGED, "") else tag, "\t".join(middle) if middle else None)
 
 
 def read(text: str, path: str, tag_column: str | int = "last") -> list[Sentence]:
@@ -41,12 +41,12 @@ def read(text: str, path: str, tag_column: str | int = "last") -> list[Sentence]
             continue
         if not line.strip():
             if tokens:
-                sentences.append(Sentence(tokens))
+                sentences.append(Sentence(tokens, source="columns"))
                 tokens = []
             continue
         tokens.append(_token(columns, tag_column, path, number))
     if tokens:
-        sentences.append(Sentence(tokens))
+        sentences.append(Sentence(tokens, source="columns"))
     return sentences
 
 
@@ -54,8 +54,10 @@ def write(sentences: list[Sentence], tag_column: str | int = "last") -> str:
     """Render ``token<TAB>[kept columns<TAB>]tag`` lines; untagged tokens get ``_``."""
     lines: list[str] = []
     for sentence in sentences:
+        own = sentence.source == "columns"
         for token in sentence.tokens:
             form = token.form.replace("\t", " ").replace("\n", " ")
-            lines.append("\t".join([form, *(token.columns or []), token.tag or UNTAGGED]))
+            kept = [token.columns] if own and token.columns else []
+            lines.append("\t".join([form, *kept, token.tag or UNTAGGED]))
         lines.append("")
     return "".join(line + "\n" for line in lines)

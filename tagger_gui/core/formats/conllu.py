@@ -64,12 +64,12 @@ class _SentenceBuilder:
         if not columns[1]:
             raise FormatError(self.path, number, "empty FORM column")
         tag = columns[self.tag_col]
-        self.tokens.append(Token(columns[1], None if tag in ("_", "") else tag, columns))
+        self.tokens.append(Token(columns[1], None if tag in ("_", "") else tag, line))
 
     def build(self) -> Sentence:
         if not self.tokens:
             raise FormatError(self.path, self.first_line, "sentence without any word line")
-        sentence = Sentence(self.tokens, comments=self.comments, extra_lines=self.extra)
+        sentence = Sentence(self.tokens, comments=self.comments, extra_lines=self.extra, source="conllu")
         for comment in self.comments:
             key, _, value = comment[1:].partition("=")
             if key.strip() == "sent_id" and value.strip():
@@ -108,21 +108,22 @@ def write(sentences: list[Sentence], tag_column: str | int = "upos") -> str:
     tag_col = tag_index(tag_column)
     lines: list[str] = []
     for sentence in sentences:
-        lines.extend(sentence.comments or [f"# sent_id = {sentence.id}", f"# text = {sentence.text}"])
-        extra = sorted(sentence.extra_lines, key=lambda item: item[0])
+        own = sentence.source == "conllu"
+        lines.extend(sentence.comments if own and sentence.comments else [f"# sent_id = {sentence.id}", f"# text = {sentence.text}"])
+        extra = sorted(sentence.extra_lines, key=lambda item: item[0]) if own else []
         next_extra = 0
         for i, token in enumerate(sentence.tokens):
             while next_extra < len(extra) and extra[next_extra][0] <= i:
                 lines.append(extra[next_extra][1])
                 next_extra += 1
-            lines.append(_word_line(i, token, tag_col))
+            lines.append(_word_line(i, token, tag_col, own))
         lines.extend(line for _, line in extra[next_extra:])
         lines.append("")
     return "".join(line + "\n" for line in lines)
 
 
-def _word_line(i: int, token: Token, tag_col: int) -> str:
-    columns = list(token.columns) if token.columns and len(token.columns) == COLUMN_COUNT else ["_"] * COLUMN_COUNT
+def _word_line(i: int, token: Token, tag_col: int, own: bool) -> str:
+    columns = token.columns.split("\t") if own and token.columns else ["_"] * COLUMN_COUNT
     columns[0] = str(i + 1)
     columns[1] = _clean(token.form)
     columns[tag_col] = token.tag if token.tag is not None else "_"
