@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from tagger_gui.core.corpus import Split
+from tagger_gui.core.corpus import Split, Tag
 from tagger_gui.gui.error_dialog import show_failure
 from tagger_gui.gui.panels.training_panel import DEV_FROM_SPLIT, TrainingPanel
 from tagger_gui.gui.training_worker import TrainingData, TrainingJob
@@ -194,10 +194,32 @@ class TrainingController(QObject):
         except BundleError as error:
             show_failure(self.window, "Cannot load the model", str(error))
             return False
+        if not self._reconcile_tags(tagger, path):
+            return False
         self.document.project.model_path = path.parent if path.name == META_NAME else path
         self.document.mark_dirty()
         self._set_tagger(tagger)
         return True
+
+    def _reconcile_tags(self, tagger: Tagger, path: Path) -> bool:
+        """A model whose tags the project lacks: add them to the tag set (undoable), load as is, or cancel."""
+        tagset = self.document.corpus.tagset
+        missing = [tag for tag in tagger.tag_names if tag not in tagset]
+        if not missing:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "The model's tags differ",
+                          f"The model {path} predicts {len(missing)} tag(s) this project's tag set does not have: "
+                          f"{', '.join(missing[:12])}{' …' if len(missing) > 12 else ''}.", parent=self.window)
+        add = box.addButton("Add them to the tag set", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Load without adding", QMessageBox.ButtonRole.NoRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is add:
+            self.document.undo_stack.beginMacro(f"Add {len(missing)} tag(s) of the model")
+            for name in missing:
+                self.document.add_tag(Tag(name))
+            self.document.undo_stack.endMacro()
+        return box.clickedButton() in (add, keep)
 
     def save_model_dialog(self) -> None:
         if self.tagger is None:

@@ -105,3 +105,28 @@ def test_closing_during_training_asks_then_stops_and_joins(qtbot, saved_sample, 
     job = controller.job
     assert controller.confirm_close()
     assert controller.job is None and not job.is_running()
+
+
+def test_loading_a_model_with_other_tags_offers_to_add_them(qtbot, saved_sample, tmp_path, monkeypatch):
+    from tagger_gui.core.corpus import Sentence
+
+    controller, document, _ = make_controller(qtbot, saved_sample)
+    data = [Sentence.from_words(["Paris", "is", "nice"], ["B-LOC", "O", "O"])] * 4
+    result = training.Trainer(small_config(epochs=1)).fit(data)
+    from tagger_gui.ml.bundle import save_bundle
+
+    save_bundle(result.tagger, tmp_path / "ner.model")
+    choices = []
+
+    def answer(box):
+        choices.append(box.text())
+        next(b for b in box.buttons() if b.text().replace("&", "") == wanted[0]).click()
+
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: answer(box))
+    wanted = ["Cancel"]  # nothing changes
+    assert not controller.load_model(tmp_path / "ner.model") and controller.tagger is None
+    wanted = ["Add them to the tag set"]  # as one undoable step
+    assert controller.load_model(tmp_path / "ner.model")
+    assert {"B-LOC", "O"} <= set(document.corpus.tagset.names) and "B-LOC" in choices[0]
+    document.undo_stack.undo()
+    assert "B-LOC" not in document.corpus.tagset and controller.tagger is not None
