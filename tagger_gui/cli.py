@@ -36,13 +36,13 @@ from typing import Iterator, NoReturn, Sequence
 
 from tqdm import tqdm
 
-from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, write_file
 from tagger_gui.core.atomic import atomic_write_text
 from tagger_gui.ml.bundle import BundleError, load_bundle, save_bundle
 from tagger_gui.ml.config import PRESETS, preset_config
 from tagger_gui.ml.metrics import Evaluation
 from tagger_gui.ml.predict import Prediction
+from tagger_gui.ml.scores import score_table
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingError, TrainingHooks, TrainingInfo
 
 PROG = "tagger-gui"
@@ -282,17 +282,6 @@ def _predict(args: argparse.Namespace) -> int:
         atomic_write_text(args.scores, score_table(sentences, predictions))
     print(f"tagged {sum(len(s.tokens) for s in sentences)} words in {len(sentences)} sentences -> {args.out}")
     return 0
-
-
-def score_table(sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> str:
-    """The ``--scores`` TSV text (layout in the module docstring)."""
-    tag_names = predictions[0].tag_names if predictions else []
-    lines = ["\t".join(["sentence", "word_index", "word", *tag_names])]
-    for number, (sentence, prediction) in enumerate(zip(sentences, predictions), 1):
-        for index, (word, scores) in enumerate(zip(sentence.words, prediction.log_probs), 1):
-            word = " ".join(word.replace("\t", " ").splitlines()) or word
-            lines.append(f"{number}\t{index}\t{word}\t" + "\t".join(f"{v:.5g}" for v in scores.tolist()))
-    return "\n".join(lines) + "\n"
 
 
 # ----------------------------------------------------------------- convert

@@ -35,10 +35,10 @@ def files(tmp_path_factory) -> dict[str, Path]:
     """A trained model plus its train/dev files (trained once for the module)."""
     folder = tmp_path_factory.mktemp("cli")
     paths = {"train": folder / "train.tsv", "dev": folder / "dev.tsv", "model": folder / "model"}
-    write_file(paths["train"], _sentences(40, 0))
+    write_file(paths["train"], _sentences(200, 0))
     write_file(paths["dev"], _sentences(10, 1))
     code = main(["train", str(paths["train"]), "--dev", str(paths["dev"]), "--out", str(paths["model"]),
-                 "--epochs", "15", "--seed", "3", "--device", "cpu"])
+                 "--epochs", "30", "--seed", "3", "--device", "cpu"])
     assert code == 0
     return paths
 

@@ -51,13 +51,13 @@ class TrainConfig:
         0.25, "Replace a training word by <unk> with probability a/(a + count): teaches the unknown-word vector."
     )
     optimizer: str = _field("adam", "'adam' or 'sgd'.")
-    lr: float = _field(0.003, "Learning rate (the starting one with a schedule).")
+    lr: float = _field(0.004, "Learning rate (the starting one with a schedule).")
     lr_schedule: str = _field(
         "linear", "'constant', or 'linear': the learning rate falls steadily to 5% of 'lr' by the last epoch."
     )
-    batch_size: int = _field(32, "Sentences per training batch (batches hold sentences of equal length).")
-    epochs: int = _field(30, "Maximum passes over the training data.")
-    patience: int = _field(6, "Stop after this many epochs without a better dev accuracy (0 = never stop early).")
+    batch_size: int = _field(64, "Sentences per training batch (batches hold sentences of equal length).")
+    epochs: int = _field(40, "Maximum passes over the training data.")
+    patience: int = _field(8, "Stop after this many epochs without a better dev accuracy (0 = never stop early).")
     clip: float = _field(5.0, "Clip the gradient norm to this value (0 = no clipping).")
     seed: int = _field(1, "Random seed: the same seed and data give the same model on the same machine.")
     device: str = _field("auto", "'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'. 'auto' picks a GPU when there is one.")

@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from tagger_gui.core.corpus import Sentence
-from tagger_gui.ml.batching import FormTable, length_batches, pad_rows
+from tagger_gui.ml.batching import FormTable, pad_rows, sorted_batches
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.metrics import Evaluation, evaluate_predictions
 from tagger_gui.ml.vocab import PAD, Vocab
@@ -90,7 +90,7 @@ class Tagger:
         results = [Prediction(empty, self.tag_names) for _ in rows]
         nonempty = np.flatnonzero(lengths)
         with torch.inference_mode():
-            for batch in length_batches(lengths[nonempty], 1024, max_tokens=PREDICT_MAX_TOKENS):
+            for batch in sorted_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
                 indices = nonempty[batch]
                 matrix, batch_lengths = pad_rows([rows[i] for i in indices], PAD)
                 log_probs = self.model(table.inputs(matrix, batch_lengths, self.device))

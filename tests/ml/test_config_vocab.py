@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tagger_gui.ml.batching import FormTable, length_batches, pad_rows
+from tagger_gui.ml.batching import FormTable, length_batches, pad_rows, sorted_batches
 from tagger_gui.ml.config import CONFIG_VERSION, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.vocab import BOW, EOW, PAD, UNK, Vocab, word_shape
 
@@ -65,8 +65,15 @@ def test_length_batches_are_equal_length_and_cover_everything():
     batches = length_batches(lengths, 2, rng=np.random.default_rng(0))
     assert sorted(np.concatenate(batches).tolist()) == list(range(len(lengths)))
     assert all(len(set(lengths[b].tolist())) == 1 and len(b) <= 2 for b in batches)
-    capped = length_batches(lengths, 100, max_tokens=6)
-    assert all(len(b) * lengths[b[0]] <= 6 or len(b) == 1 for b in capped)
+    assert [len(b) for b in length_batches(np.full(5, 4), 4)] == [3, 2]  # near-equal sizes
+
+
+def test_sorted_batches_cap_padded_tokens():
+    lengths = np.array([3, 5, 3, 3, 5, 7, 3, 1, 9])
+    batches = sorted_batches(lengths, 10)
+    assert sorted(np.concatenate(batches).tolist()) == list(range(len(lengths)))
+    assert all(len(b) * lengths[b].max() <= 10 or len(b) == 1 for b in batches)
+    assert np.all(np.diff(lengths[np.concatenate(batches)]) >= 0)
 
 
 def test_form_table_and_padding():
