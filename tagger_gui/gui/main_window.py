@@ -14,7 +14,10 @@ from tagger_gui.core.recovery import RecoveryStore
 from tagger_gui.gui.autosave import Autosave, default_store
 from tagger_gui.gui.dialogs import ShortcutsDialog
 from tagger_gui.gui.file_actions import FileActions
+from tagger_gui.gui.model_assist import ModelAssist
 from tagger_gui.gui.panels.enter_sentences import EnterSentencesPanel
+from tagger_gui.gui.panels.evaluation_panel import EvaluationPanel
+from tagger_gui.gui.panels.review_panel import ReviewPanel
 from tagger_gui.gui.panels.sentence_list import SentenceListPanel
 from tagger_gui.gui.panels.tag_editor import KEY_HELP, TagEditorPanel
 from tagger_gui.gui.panels.tagset_panel import TagSetPanel
@@ -65,6 +68,9 @@ class MainWindow(QMainWindow):
         self.enter_panel = EnterSentencesPanel(self.document, self)
         self.training_panel = TrainingPanel(self)
         self.training = TrainingController(self.document, self.training_panel, self)
+        self.evaluation_panel = EvaluationPanel(self.document, self.training, self)
+        self.review_panel = ReviewPanel(self.document, self)
+        self.assist = ModelAssist(self)
         splitter = self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("centralSplitter")
         splitter.addWidget(self.editor)
@@ -82,8 +88,13 @@ class MainWindow(QMainWindow):
         training = self.add_dock(self.training_panel, "Training", "trainingDock", Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(tags, enter)
         self.tabifyDockWidget(tags, training)
+        evaluation = self.add_dock(self.evaluation_panel, "Evaluation", "evaluationDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        review = self.add_dock(self.review_panel, "Likely errors", "reviewDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(tags, evaluation)
+        self.tabifyDockWidget(tags, review)
         tags.raise_()
         self.resizeDocks([tags], [400], Qt.Orientation.Horizontal)
+        self.assist.add_docks()
 
     def add_dock(self, widget: QWidget, title: str, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
         """Put ``widget`` in a dock named ``name`` (the name keys the saved layout)."""
@@ -103,6 +114,7 @@ class MainWindow(QMainWindow):
         self.sentence_list.table.addAction(delete)
         undo, redo = self.actions["undo"], self.actions["redo"]
         self.addActions([undo, redo])
+        self.assist.attach_actions(self.actions)
 
     def _build_menus(self) -> None:
         from tagger_gui.gui.actions import MENU_LAYOUT
@@ -152,6 +164,9 @@ class MainWindow(QMainWindow):
         self.files.recent_changed.connect(self._fill_recent_menu)
         self.files.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.training.running_changed.connect(self._on_training_running)
+        self.training.running_changed.connect(self.review_panel.set_blocked)
+        self.evaluation_panel.jump_requested.connect(self.show_token)
+        self.review_panel.jump_requested.connect(self.show_token)
         self._on_training_running(False)
 
     # ------------------------------------------------------------ state
@@ -175,6 +190,9 @@ class MainWindow(QMainWindow):
         if not self.training.confirm_close() or not self.files.maybe_save():
             event.ignore()
             return
+        self.evaluation_panel.shutdown()
+        self.review_panel.shutdown()
+        self.assist.shutdown()
         self.save_window_state()
         self.autosave.discard()  # saved or deliberately discarded: nothing to recover
         event.accept()
@@ -188,6 +206,26 @@ class MainWindow(QMainWindow):
         self._refresh_counts()
         if not self.sentence_list.select_row(0):
             self.editor.show_sentence(None)
+
+    def show_token(self, sentence_id: str, token: int) -> bool:
+        """Select the sentence with ``sentence_id`` and put the editor on ``token``; False if it is gone."""
+        try:
+            row = self.document.corpus.index_of(sentence_id)
+        except KeyError:
+            self.statusBar().showMessage("That sentence is no longer in the corpus.", 5000)
+            return False
+        self.sentence_list.select_row(row)  # False when the filter hides it: the editor shows it anyway
+        self.editor.show_sentence(row, token)
+        self.editor.focus_tokens()
+        return True
+
+    def _on_evaluate(self) -> None:
+        self.docks["evaluationDock"].raise_()
+        self.evaluation_panel.evaluate()
+
+    def _on_find_errors(self) -> None:
+        self.docks["reviewDock"].raise_()
+        self.review_panel.start()
 
     def _on_current_sentence_changed(self, row) -> None:
         self.editor.show_sentence(row)

@@ -8,6 +8,8 @@ calls; views and ``QSortFilterProxyModel`` only need the row ranges.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QColor
 
@@ -19,6 +21,7 @@ TAG_ROLE = Qt.ItemDataRole.UserRole + 2
 COLOR_ROLE = Qt.ItemDataRole.UserRole + 3
 KEY_ROLE = Qt.ItemDataRole.UserRole + 4
 KNOWN_ROLE = Qt.ItemDataRole.UserRole + 5
+PREDICTED_ROLE = Qt.ItemDataRole.UserRole + 6  # (predicted tag, its probability) or None
 
 _STATUS_ORDER = {Status.UNTAGGED: 0, Status.PARTIAL: 1, Status.COMPLETE: 2, Status.REVIEWED: 3}
 _STATUS_COLORS = {
@@ -42,14 +45,27 @@ def _row_range(model, first: int, last: int, columns: int):
 class SentenceTableModel(QAbstractTableModel):
     """One row per sentence: id, text preview, token count, status, split."""
 
-    COLUMNS = ("ID", "Sentence", "Tokens", "Status", "Split")
-    ID, TEXT, TOKENS, STATUS, SPLIT = range(5)
+    COLUMNS = ("ID", "Sentence", "Tokens", "Status", "Split", "Min p", "Max H")
+    ID, TEXT, TOKENS, STATUS, SPLIT, MIN_P, MAX_H = range(7)
     PREVIEW_CHARS = 200
+    _MODEL_TIPS = {
+        MIN_P: "The model's lowest best-tag probability in the sentence (low = unsure); sort ascending for the most uncertain first",
+        MAX_H: "The highest entropy of a word's tag distribution in the sentence (high = unsure)",
+    }
 
     def __init__(self, corpus: Corpus, parent=None) -> None:
         super().__init__(parent)
         self.corpus = corpus
+        self.predictions = None  # the window's PredictionStore: sentence uncertainty per row
         corpus.add_listener(self._on_corpus_changed)
+
+    def refresh_uncertainty(self) -> None:
+        """The predictions changed: repaint (and re-sort) the model columns."""
+        if len(self.corpus):
+            self.dataChanged.emit(self.index(0, self.MIN_P), self.index(len(self.corpus) - 1, self.MAX_H))
+
+    def _uncertainty(self, row: int):
+        return self.predictions.uncertainty(row) if self.predictions is not None else None
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.corpus)
@@ -60,11 +76,15 @@ class SentenceTableModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return self._MODEL_TIPS.get(section)
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         sentence = self.corpus.sentences[index.row()]
         column = index.column()
+        if column >= self.MIN_P:
+            return self._model_data(index.row(), column, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(sentence, column)
         if role == SORT_ROLE:
@@ -75,6 +95,22 @@ class SentenceTableModel(QAbstractTableModel):
             return sentence.text
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.TOKENS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _model_data(self, row: int, column: int, role):
+        uncertainty = self._uncertainty(row)
+        if role == SORT_ROLE:  # sentences without a prediction sort last either way
+            if uncertainty is None:
+                return 2.0 if column == self.MIN_P else -1.0
+            return uncertainty.min_confidence if column == self.MIN_P else uncertainty.max_entropy
+        if uncertainty is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{uncertainty.min_confidence:.2f}" if column == self.MIN_P else f"{uncertainty.max_entropy:.2f}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and uncertainty.min_confidence < 0.5:
+            return QColor("#d0342c")
         return None
 
     def _display(self, sentence: Sentence, column: int):
@@ -127,6 +163,7 @@ class SentenceFilterProxy(QSortFilterProxyModel):
         self._tag: str | None = None
         self._status: Status | None = None
         self._split: Split | None = None
+        self._model_filter: str | float | None = None  # max best-tag probability, or "disagree"
         self.setSourceModel(source)
         self.setSortRole(SORT_ROLE)
 
@@ -138,9 +175,30 @@ class SentenceFilterProxy(QSortFilterProxyModel):
             self._text, self._tag, self._status, self._split = new
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
+    def set_model_filter(self, value: str | float | None) -> None:
+        """Keep sentences the model is unsure about (a ``float``: lowest best-tag probability below it),
+        those where it disagrees with a saved tag (``"disagree"``), or all (``None``)."""
+        if value != self._model_filter:
+            self.beginFilterChange()
+            self._model_filter = value
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
     @property
     def is_filtering(self) -> bool:
-        return bool(self._text) or self._tag is not None or self._status is not None or self._split is not None
+        return (bool(self._text) or self._tag is not None or self._status is not None or self._split is not None
+                or self._model_filter is not None)
+
+    def _model_accepts(self, source_row: int) -> bool:
+        store = self.sourceModel().predictions
+        if store is None or store.tagger is None:
+            return True
+        entry = store.cached(source_row)
+        if entry is None:
+            return False
+        if self._model_filter == "disagree":
+            gold = self._corpus.sentences[source_row].tags
+            return any(g is not None and g != p for g, p in zip(gold, entry.prediction.best))
+        return entry.uncertainty.min_confidence < self._model_filter
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         if not self.is_filtering:
@@ -154,6 +212,8 @@ class SentenceFilterProxy(QSortFilterProxyModel):
             return False
         if self._text and self._text not in sentence.text.lower() and self._text != sentence.id.lower():
             return False
+        if self._model_filter is not None and not self._model_accepts(source_row):
+            return False
         return True
 
 
@@ -165,7 +225,27 @@ class TokenModel(QAbstractListModel):
         self.corpus = corpus
         self._sentence_id: str | None = None
         self._tokens: list = []
+        self.prediction_source = None  # callable(corpus row) -> Prediction | None, set by the window
+        self._prediction = None
+        self._prediction_known = False
         corpus.add_listener(self._on_corpus_changed)
+
+    def prediction(self):
+        """The model's ``Prediction`` for the shown sentence (fetched once per sentence), or ``None``."""
+        if not self._prediction_known:
+            row = self.sentence_row
+            source = self.prediction_source
+            self._prediction = source(row) if source is not None and row is not None else None
+            if self._prediction is not None and len(self._prediction.log_probs) != len(self._tokens):
+                self._prediction = None
+            self._prediction_known = True
+        return self._prediction
+
+    def refresh_predictions(self) -> None:
+        """Fetch the prediction again (the model changed) and repaint the tokens."""
+        self._prediction_known = False
+        if self._tokens:
+            self.dataChanged.emit(self.index(0), self.index(len(self._tokens) - 1))
 
     @property
     def sentence_row(self) -> int | None:
@@ -188,6 +268,7 @@ class TokenModel(QAbstractListModel):
         self.beginResetModel()
         self._sentence_id = sentence.id if sentence else None
         self._tokens = sentence.tokens if sentence else []
+        self._prediction_known = False
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -199,6 +280,13 @@ class TokenModel(QAbstractListModel):
             return token.form
         if role == TAG_ROLE:
             return token.tag
+        if role == PREDICTED_ROLE:
+            prediction = self.prediction()
+            if prediction is None:
+                return None
+            scores = prediction.log_probs[index.row()]
+            best = int(scores.argmax())
+            return prediction.tag_names[best], math.exp(float(scores[best]))
         tagset = self.corpus.tagset
         if role == COLOR_ROLE:
             return tag_color(token.tag, tagset[token.tag].color if token.tag in tagset else "")

@@ -5,23 +5,20 @@ The trainer calls ``_SignalHooks`` from the worker thread; those hooks only coll
 plain numbers and emit them as queued signals, at most a few times a second, so
 the UI thread never runs a training step and never drowns in events. Stop is
 cooperative: it sets a ``threading.Event`` that the trainer checks before every
-batch.
+batch. The thread handling is ``gui.background``'s, shared with the other jobs.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-import traceback
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from tagger_gui.core.corpus import Sentence, TagSet
+from tagger_gui.gui.background import BackgroundJob, Throttle, Worker
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingHooks, TrainingInfo, TrainResult
-
-EMIT_INTERVAL_S = 0.2
 
 
 @dataclass
@@ -63,7 +60,7 @@ class _SignalHooks(TrainingHooks):
     def __init__(self, worker: "TrainingWorker", epochs: int) -> None:
         self.worker, self.epochs = worker, epochs
         self.pending = _Pending()
-        self.last_emit = 0.0
+        self.throttle = Throttle()
         self.started = time.monotonic()
         self.batches_per_epoch = 1
 
@@ -75,7 +72,7 @@ class _SignalHooks(TrainingHooks):
     def on_batch_end(self, info: BatchInfo) -> None:
         self.pending.steps.append(info.step)
         self.pending.losses.append(info.loss)
-        if time.monotonic() - self.last_emit >= EMIT_INTERVAL_S:
+        if self.throttle.ready():
             self._flush(info)
 
     def on_epoch_end(self, summary: EpochSummary) -> None:
@@ -88,7 +85,7 @@ class _SignalHooks(TrainingHooks):
             self.pending = _Pending()
         if info is not None:
             self.worker.progress.emit(self._progress(info))
-        self.last_emit = time.monotonic()
+        self.throttle.mark()
 
     def _progress(self, info: BatchInfo) -> Progress:
         total = self.epochs * self.batches_per_epoch
@@ -97,49 +94,26 @@ class _SignalHooks(TrainingHooks):
         return Progress(info.epoch, self.epochs, info.batch, info.n_batches, info.words_per_second, eta)
 
 
-class TrainingWorker(QObject):
+class TrainingWorker(Worker):
     """Runs one training in whatever thread it lives in; talks only through signals."""
 
     started = Signal(object)  # TrainingInfo
     losses = Signal(list, list)  # steps, batch losses
     progress = Signal(object)  # Progress
     epoch_ended = Signal(object)  # EpochSummary
-    finished = Signal(object)  # TrainResult
-    failed = Signal(str, str)  # message, details (traceback)
 
     def __init__(self, config: TrainConfig, data: TrainingData) -> None:
         super().__init__()
         self.config, self.data = config, data
-        self.stop_event = threading.Event()
-        self.result: TrainResult | None = None
 
-    @Slot()
-    def run(self) -> None:
-        """Train; ends with exactly one of ``finished`` or ``failed``, then ends its thread's loop.
-
-        Quitting from here (not from a slot in the UI thread) lets the UI thread
-        join the thread with ``QThread.wait`` without a deadlock.
-        """
+    def work(self) -> TrainResult:
         hooks = _SignalHooks(self, self.config.epochs)
-        try:
-            self.result = Trainer(self.config, hooks).fit(
-                self.data.train, self.data.dev, tagset=self.data.tagset, should_stop=self.stop_event
-            )
-        except Exception as error:  # every failure reaches the user through one dialog
-            self.failed.emit(_describe(error), traceback.format_exc())
-        else:
-            self.finished.emit(self.result)
-        finally:
-            self.thread().quit()
+        return Trainer(self.config, hooks).fit(
+            self.data.train, self.data.dev, tagset=self.data.tagset, should_stop=self.stop_event
+        )
 
 
-def _describe(error: Exception) -> str:
-    if "out of memory" in str(error).lower():
-        return f"The device ran out of memory: {error}. Try a smaller batch size or the CPU."
-    return str(error) or type(error).__name__
-
-
-class TrainingJob(QObject):
+class TrainingJob(BackgroundJob):
     """Owns the thread and worker of one run; re-emits the worker's signals in the UI thread.
 
     ``finished``/``failed`` arrive after the thread has fully stopped, so a handler
@@ -150,61 +124,12 @@ class TrainingJob(QObject):
     losses = Signal(list, list)
     progress = Signal(object)
     epoch_ended = Signal(object)
-    finished = Signal(object)
-    failed = Signal(str, str)
 
     def __init__(self, config: TrainConfig, data: TrainingData, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._outcome: tuple[Signal, tuple] | None = None
-        self._closing = False
-        self._thread = QThread()
-        self._worker = TrainingWorker(config, data)  # no parent: it moves to the thread
-        self._worker.moveToThread(self._thread)
-        self._connect()
+        super().__init__(TrainingWorker(config, data), parent)
 
-    def _connect(self) -> None:
-        worker = self._worker
-        self._thread.started.connect(worker.run)
+    def _connect_worker(self, worker: TrainingWorker) -> None:
         worker.started.connect(self.started)
         worker.losses.connect(self.losses)
         worker.progress.connect(self.progress)
         worker.epoch_ended.connect(self.epoch_ended)
-        worker.finished.connect(self._on_worker_finished)
-        worker.failed.connect(self._on_worker_failed)
-        self._thread.finished.connect(self._on_thread_finished)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Ask the trainer to stop before its next batch (returns at once)."""
-        self._worker.stop_event.set()
-
-    def is_running(self) -> bool:
-        return self._thread.isRunning()
-
-    def stop_and_wait(self, timeout_ms: int = 10_000) -> TrainResult | None:
-        """Stop and join the thread without emitting anything more (used when the window closes).
-
-        Returns the run's result (its best model so far), or ``None`` if it failed or did not end in time.
-        """
-        self._closing = True
-        self.stop()
-        if not self._thread.wait(timeout_ms):
-            return None
-        return self._worker.result
-
-    @Slot(object)
-    def _on_worker_finished(self, result: TrainResult) -> None:
-        self._outcome = (self.finished, (result,))
-
-    @Slot(str, str)
-    def _on_worker_failed(self, message: str, details: str) -> None:
-        self._outcome = (self.failed, (message, details))
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        if self._outcome is not None and not self._closing:
-            signal, args = self._outcome
-            self._outcome = None
-            signal.emit(*args)

@@ -11,6 +11,12 @@ from tagger_gui.core.corpus import ChangeKind, Split, Status
 from tagger_gui.gui.qt_models import SentenceFilterProxy, SentenceTableModel
 
 ANY = "Any"
+MODEL_FILTERS = (
+    ("Any model score", None),
+    ("Model unsure (p < 0.9)", 0.9),
+    ("Model very unsure (p < 0.5)", 0.5),
+    ("Model disagrees", "disagree"),
+)
 
 
 class SentenceListPanel(QWidget):
@@ -48,6 +54,10 @@ class SentenceListPanel(QWidget):
         self.split_combo.addItem("Any split", None)
         for split in Split:
             self.split_combo.addItem(split.value, split)
+        self.model_combo = QComboBox(toolTip="Show only sentences the model is unsure about, or disagrees on")
+        for label, value in MODEL_FILTERS:
+            self.model_combo.addItem(label, value)
+        self.model_combo.currentIndexChanged.connect(self._on_model_filter_changed)
         self.tag_combo = QComboBox(toolTip="Show only sentences containing this tag")
         self.tag_combo.setMinimumContentsLength(8)
         self._fill_tag_combo()
@@ -71,7 +81,8 @@ class SentenceListPanel(QWidget):
         table.setSortingEnabled(True)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(SentenceTableModel.TEXT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((SentenceTableModel.ID, 110), (SentenceTableModel.TOKENS, 60), (SentenceTableModel.STATUS, 96), (SentenceTableModel.SPLIT, 56)):
+        for column, width in ((SentenceTableModel.ID, 110), (SentenceTableModel.TOKENS, 60), (SentenceTableModel.STATUS, 96), (SentenceTableModel.SPLIT, 56),
+                              (SentenceTableModel.MIN_P, 54), (SentenceTableModel.MAX_H, 54)):
             header.resizeSection(column, width)
         table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
 
@@ -81,6 +92,7 @@ class SentenceListPanel(QWidget):
         filters.addWidget(self.tag_combo)
         filters.addWidget(self.status_combo)
         filters.addWidget(self.split_combo)
+        filters.addWidget(self.model_combo)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(filters)
@@ -135,6 +147,19 @@ class SentenceListPanel(QWidget):
             self._select_proxy_row(0)
         elif not self.proxy.rowCount():
             self.current_changed.emit(None)
+
+    def sort_by_uncertainty(self, entropy: bool = False) -> None:
+        """Most uncertain sentences first: lowest best-tag probability, or highest entropy."""
+        if entropy:
+            self.table.sortByColumn(SentenceTableModel.MAX_H, Qt.SortOrder.DescendingOrder)
+        else:
+            self.table.sortByColumn(SentenceTableModel.MIN_P, Qt.SortOrder.AscendingOrder)
+
+    def _on_model_filter_changed(self) -> None:
+        current = self.current_row()
+        self.proxy.set_model_filter(self.model_combo.currentData())
+        if not self.select_row(current) and self.proxy.rowCount():
+            self._select_proxy_row(0)
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus()

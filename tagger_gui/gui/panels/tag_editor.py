@@ -11,15 +11,17 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QKeyEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QSizePolicy, QLabel, QListView, QMenu, QStyle, QStyledItemDelegate, QToolButton,
     QVBoxLayout, QWidget,
 )
 
 from tagger_gui.core.corpus import Change, ChangeKind
-from tagger_gui.gui.qt_models import COLOR_ROLE, KNOWN_ROLE, TAG_ROLE, TokenModel, tag_key
+from tagger_gui.gui.commands import SetTagsCommand
+from tagger_gui.gui.qt_models import COLOR_ROLE, KNOWN_ROLE, PREDICTED_ROLE, TAG_ROLE, TokenModel, tag_key
 from tagger_gui.gui.style import is_dark, tag_color, text_on, tint
+from tagger_gui.ml.uncertainty import ranked_tags as rank_tags
 
 KEY_HELP = (
     ("Left / Right, Tab / Shift+Tab", "Previous / next token"),
@@ -32,7 +34,19 @@ KEY_HELP = (
     ("Page Up / Page Down", "Previous / next sentence that is not complete"),
     ("Ctrl+Return", "Mark the sentence reviewed (again: unmark)"),
     ("Click a token", "Pick its tag from a list with descriptions"),
+    ("Space", "Accept the model's tag for the current token, then go to the next token"),
+    ("Shift+Space", "Accept the model's tags for the whole sentence"),
+    ("1 … 9 (model-ranked palette on)", "Assign the model's 1st … 9th most probable tag for the current token"),
+    ("F8", "Jump to the next most uncertain untagged or disagreeing token of the corpus"),
 )
+
+
+DISAGREE_COLOR = QColor("#d0342c")
+
+
+def _prediction_text(predicted: tuple[str, float]) -> str:
+    """``→ NOUN 97%``: the model's tag for a token and its probability."""
+    return f"→ {predicted[0]} {predicted[1]:.0%}"
 
 
 def match_tags(names: list[str], prefix: str) -> list[str]:
@@ -63,11 +77,15 @@ class TokenDelegate(QStyledItemDelegate):
     def sizeHint(self, option, index) -> QSize:
         word = index.data(Qt.ItemDataRole.DisplayRole) or ""
         tag = index.data(TAG_ROLE) or "—"
+        predicted = index.data(PREDICTED_ROLE)
         width = max(
             self._word_metrics.horizontalAdvance(word),
             self._tag_metrics.horizontalAdvance(tag) + 2 * self.CHIP_PAD,
+            self._tag_metrics.horizontalAdvance(_prediction_text(predicted)) if predicted else 0,
         )
         height = self._word_metrics.height() + self._tag_metrics.height() + 2 + self.GAP + 2 * self.PAD
+        if predicted:
+            height += self._tag_metrics.height() + self.GAP
         return QSize(max(width + 2 * self.PAD, 40), height)
 
     def paint(self, painter: QPainter, option, index) -> None:
@@ -79,15 +97,35 @@ class TokenDelegate(QStyledItemDelegate):
         color = index.data(COLOR_ROLE)
         card = QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5)
         current = bool(option.state & QStyle.StateFlag.State_HasFocus) or bool(option.state & QStyle.StateFlag.State_Selected)
+        predicted = index.data(PREDICTED_ROLE)
+        disagrees = bool(tag and predicted and predicted[0] != tag)
         painter.setBrush(tint(color, dark) if tag else palette.base())
         pen = QPen(palette.highlight().color(), 3) if current else QPen(color if tag else palette.mid().color(), 1)
+        if disagrees and not current:
+            pen = QPen(DISAGREE_COLOR, 2)
         if not tag and not current:
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.drawRoundedRect(card, 7, 7)
         self._paint_word(painter, option.rect, index.data(Qt.ItemDataRole.DisplayRole) or "", palette)
         self._paint_chip(painter, option.rect, tag, color, bool(index.data(KNOWN_ROLE)), palette)
+        if predicted:
+            self._paint_prediction(painter, option.rect, predicted, tag, palette)
         painter.restore()
+
+    def _paint_prediction(self, painter: QPainter, rect: QRect, predicted: tuple[str, float], tag, palette) -> None:
+        """The model's tag and confidence under the chip: red when it disagrees, plain when it is a suggestion."""
+        font = QFont(self.tag_font)
+        font.setBold(bool(tag) and predicted[0] != tag)
+        font.setItalic(not tag)
+        painter.setFont(font)
+        if tag and predicted[0] != tag:
+            painter.setPen(DISAGREE_COLOR)
+        else:
+            painter.setPen(palette.text().color() if not tag else palette.placeholderText().color())
+        top = rect.top() + self.PAD + self._word_metrics.height() + self.GAP + self._tag_metrics.height() + 2 + self.GAP
+        line = QRect(rect.left(), top, rect.width(), self._tag_metrics.height())
+        painter.drawText(line, Qt.AlignmentFlag.AlignCenter, _prediction_text(predicted))
 
     def _paint_word(self, painter: QPainter, rect: QRect, word: str, palette) -> None:
         painter.setFont(self.word_font)
@@ -120,9 +158,13 @@ class TokenView(QListView):
         step_requested(int): go to another sentence (+1/-1; +2/-2 = next/previous unfinished).
         reviewed_requested(): toggle the sentence's reviewed mark.
         typeahead_changed(str): the type-ahead buffer changed.
+        accept_requested(int): take the model's tag for a token row (Space).
+        accept_sentence_requested(): take the model's tags for the whole sentence (Shift+Space).
     """
 
     tag_requested = Signal(int, object)
+    accept_requested = Signal(int)
+    accept_sentence_requested = Signal()
     step_requested = Signal(int)
     reviewed_requested = Signal()
     typeahead_changed = Signal(str)
@@ -130,6 +172,7 @@ class TokenView(QListView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tag_names: list[str] = []
+        self.ranked = None  # callable(token row) -> tag names most probable first, when the palette is model-ranked
         self._buffer = ""
         self.setViewMode(QListView.ViewMode.ListMode)
         self.setFlow(QListView.Flow.LeftToRight)
@@ -197,6 +240,8 @@ class TokenView(QListView):
         if key == Qt.Key.Key_Delete:
             self._set_buffer("")
             self._request(None, advance=False)
+        elif key == Qt.Key.Key_Space and not self._buffer:
+            self._accept(bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
         elif key == Qt.Key.Key_Escape and self._buffer:
             self._set_buffer("")
         elif key == Qt.Key.Key_Backspace:
@@ -208,13 +253,30 @@ class TokenView(QListView):
                 self._request(matches[0])
         elif text.isdigit() and len(text) == 1 and not self._buffer:
             position = 9 if text == "0" else int(text) - 1
-            if position < len(self.tag_names):
-                self._request(self.tag_names[position])
+            names = self.palette_names()
+            if position < len(names):
+                self._request(names[position])
         elif text and text.isprintable() and not text.isspace():
             self._type(text)
         else:
             return False
         return True
+
+    def palette_names(self) -> list[str]:
+        """What the digit keys assign, in order: the model's ranking for the current token, else the tag set."""
+        if self.ranked is not None and self.current_row() >= 0:
+            ranked = self.ranked(self.current_row())
+            if ranked:
+                return ranked
+        return self.tag_names
+
+    def _accept(self, whole_sentence: bool) -> None:
+        if whole_sentence:
+            self.accept_sentence_requested.emit()
+        elif self.current_row() >= 0:
+            row = self.current_row()
+            self.accept_requested.emit(row)
+            self.set_current_row(row + 1)
 
     def _type(self, text: str) -> None:
         buffer = self._buffer + text
@@ -254,6 +316,7 @@ class TagEditorPanel(QWidget):
         super().__init__(parent)
         self.document = document
         self.model = TokenModel(document.corpus, self)
+        self.ranked_palette = False
         self._build_header()
         self._build_view()
         self._build_footer()
@@ -285,6 +348,9 @@ class TagEditorPanel(QWidget):
         self.view.reviewed_requested.connect(self.toggle_reviewed)
         self.view.typeahead_changed.connect(self._on_typeahead_changed)
         self.view.clicked.connect(self._on_token_clicked)
+        self.view.accept_requested.connect(self.accept_prediction)
+        self.view.accept_sentence_requested.connect(self.accept_sentence_predictions)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_token_changed)
         self.model.modelReset.connect(self._on_model_reset)
 
     def _build_footer(self) -> None:
@@ -338,6 +404,53 @@ class TagEditorPanel(QWidget):
     def focus_tokens(self) -> None:
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    # ------------------------------------------------------- predictions
+    def set_prediction_source(self, source) -> None:
+        """Show the model's tags from ``source(corpus row) -> Prediction | None`` (``None``: no predictions)."""
+        self.model.prediction_source = source
+        self.refresh_predictions()
+
+    def refresh_predictions(self) -> None:
+        """The model changed: repaint the predicted tags, re-rank the palette."""
+        self.model.refresh_predictions()
+        self.view.doItemsLayout()  # cards grow or shrink by the prediction line
+        self._refresh_palette()
+
+    def set_ranked_palette(self, on: bool) -> None:
+        """Digits pick the model's most probable tags for the current token (``True``) or the tag set's order."""
+        self.ranked_palette = on
+        self.view.ranked = self.ranked_tags if on else None
+        self._refresh_palette()
+
+    def ranked_tags(self, token: int, k: int = 10) -> list[str]:
+        """The model's ``k`` most probable tags for ``token`` of the shown sentence (empty without a model)."""
+        return [name for name, _ in self._ranking(token, k)]
+
+    def _ranking(self, token: int, k: int = 10) -> list[tuple[str, float]]:
+        prediction = self.model.prediction()
+        if prediction is None or not 0 <= token < len(prediction.log_probs):
+            return []
+        return rank_tags(prediction, token, k)
+
+    def accept_prediction(self, token: int | None = None) -> bool:
+        """Give ``token`` (default: the current one) the model's tag; False without a prediction."""
+        token = self.current_token() if token is None else token
+        prediction, row = self.model.prediction(), self.model.sentence_row
+        if prediction is None or row is None or not 0 <= token < len(prediction.log_probs):
+            return False
+        self.document.set_tag(row, token, prediction.best[token])
+        return True
+
+    def accept_sentence_predictions(self) -> bool:
+        """Give every token of the sentence the model's tag, as one undoable step; False without a prediction."""
+        prediction, sentence, row = self.model.prediction(), self.model.sentence, self.model.sentence_row
+        if prediction is None or sentence is None:
+            return False
+        edits = {i: tag for i, (tag, token) in enumerate(zip(prediction.best, sentence.tokens)) if token.tag != tag}
+        if edits:
+            self.document.undo_stack.push(SetTagsCommand(self.document.corpus, row, edits, "Accept the model's tags"))
+        return True
+
     # --------------------------------------------------------- handlers
     def _on_tag_requested(self, token: int, tag: str | None) -> None:
         row = self.model.sentence_row
@@ -350,6 +463,12 @@ class TagEditorPanel(QWidget):
 
     def _on_model_reset(self) -> None:
         self._refresh_header()
+        if self.ranked_palette:
+            self._refresh_palette()
+
+    def _on_current_token_changed(self, *_args) -> None:
+        if self.ranked_palette:
+            self._refresh_palette()
 
     def _on_typeahead_changed(self, text: str) -> None:
         if not text:
@@ -407,6 +526,10 @@ class TagEditorPanel(QWidget):
     def _refresh_palette(self) -> None:
         tagset = self.document.corpus.tagset
         self.view.tag_names = tagset.names
+        ranking = self._ranking(self.current_token(), 9) if self.ranked_palette else []
+        if ranking:
+            self._show_ranked_palette(ranking)
+            return
         chips = []
         for position, tag in enumerate(tagset):
             color = tag_color(tag.name, tag.color)
@@ -416,7 +539,19 @@ class TagEditorPanel(QWidget):
                 f"{prefix}<span style='background:{color.name()}; color:{text_on(color).name()};'>"
                 f"&nbsp;{html.escape(tag.name)}&nbsp;</span>"
             )
-        self.palette_label.setText("&nbsp;&nbsp; ".join(chips))
+        prefix = "<i>Model-ranked palette: no prediction here; tag-set order</i>&nbsp;&nbsp; " if self.ranked_palette else ""
+        self.palette_label.setText(prefix + "&nbsp;&nbsp; ".join(chips))
+
+    def _show_ranked_palette(self, ranking: list[tuple[str, float]]) -> None:
+        tagset = self.document.corpus.tagset
+        chips = []
+        for position, (name, probability) in enumerate(ranking):
+            color = tag_color(name, tagset[name].color if name in tagset else "")
+            chips.append(
+                f"<b>{position + 1}</b>&nbsp;<span style='background:{color.name()}; color:{text_on(color).name()};'>"
+                f"&nbsp;{html.escape(name)}&nbsp;</span>&nbsp;<small>{probability:.0%}</small>"
+            )
+        self.palette_label.setText("<i>Model-ranked:</i>&nbsp;&nbsp; " + "&nbsp;&nbsp; ".join(chips))
 
 
 def exec_menu(menu: QMenu, where: QPoint):

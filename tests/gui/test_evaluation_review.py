@@ -1,0 +1,157 @@
+"""Evaluation dock (confusion cell -> its tokens -> the editor) and the likely-errors dock (run, stop, accept/keep, undo)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tagger_gui.core.corpus import Corpus, Sentence, Split, TagSet
+from tagger_gui.core.project import Project
+from tagger_gui.gui.review_models import Decision
+from tagger_gui.ml.config import preset_config
+from tagger_gui.ml.error_finder import FinderResult, Suspect
+from tagger_gui.ml.training import Trainer
+from tests.gui.conftest import make_window
+
+TINY = dict(embedding_dim=16, hidden_dim=16, num_layers=1, char_hidden=16, batch_size=8, device="cpu")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Tiny models on a shared 2-core machine: one torch thread avoids oversubscription stalls."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def sample_tagger(one_thread):
+    from tagger_gui.core.resources import sample_project_path
+
+    corpus = Project.load(sample_project_path()).corpus
+    train = [s for s in corpus if s.split == Split.TRAIN]
+    return Trainer(preset_config("default", epochs=2, **TINY)).fit(train, [], tagset=corpus.tagset).tagger
+
+
+def _use_model(window, tagger):
+    window.training.tagger = tagger
+    window.training.model_changed.emit(tagger)
+
+
+def _click(qtbot, view, index, double=False):
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    if double:  # a real double click starts with a press: QTest's lone double-click event is ignored by views
+        qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_confusion_cell_lists_exactly_its_tokens_and_double_click_jumps(qtbot, sample_window, sample_tagger):
+    panel = sample_window.evaluation_panel
+    sample_window.docks["evaluationDock"].raise_()
+    _use_model(sample_window, sample_tagger)
+    panel.split_combo.setCurrentIndex(panel.split_combo.findData("all"))
+    assert panel.evaluate()
+    with qtbot.waitSignal(panel.job.finished, timeout=30_000):
+        pass
+    run = panel.run
+    assert run is not None and run.evaluation.words == sample_window.document.corpus.tagged_word_count
+    assert "Accuracy" in panel.summary.text()
+    model = panel.confusion_model
+    # pick the largest off-diagonal cell (a 2-epoch model makes mistakes), else the largest cell
+    cells = [(model.counts[r, c], r, c) for r in range(model.rowCount()) for c in range(model.columnCount())]
+    errors = [cell for cell in cells if cell[1] != cell[2] and cell[0]]
+    count, r, c = max(errors or cells)
+    _click(qtbot, panel.confusion_view, model.index(r, c))
+    gold, predicted = model.tags[r], model.tags[c]
+    expected = [
+        (row, t) for row, sentence, tags in zip(run.rows, run.sentences, run.predicted)
+        for t, (token, tag) in enumerate(zip(sentence.tokens, tags)) if token.tag == gold and tag == predicted
+    ]
+    shown = [(panel.hits_model.hit(i).row, panel.hits_model.hit(i).token) for i in range(panel.hits_model.rowCount())]
+    assert shown == expected and len(shown) == count > 0
+    last = panel.hits_model.index(len(shown) - 1, 2)
+    _click(qtbot, panel.hits_view, last, double=True)
+    row, token = expected[-1]
+    assert sample_window.editor.sentence_row == row and sample_window.editor.current_token() == token
+
+
+def test_evaluation_without_model_does_nothing(sample_window):
+    assert not sample_window.evaluation_panel.evaluate()
+    assert not sample_window.evaluation_panel.evaluate_button.isEnabled()
+
+
+def _review_project(tmp_path, n=40):
+    tagset = TagSet(["DET", "NOUN", "VERB", "PUNCT"])
+    sentences = [Sentence.from_words(["the", "dog", "sees", "a", "cat", "."], ["DET", "NOUN", "VERB", "DET", "NOUN", "PUNCT"],
+                                     id=f"s{i}") for i in range(n)]
+    sentences[3].tokens[1].tag = "VERB"  # a planted error
+    path = tmp_path / "review.tagproj"
+    Project(Corpus(sentences, tagset)).save(path)
+    return path
+
+
+def _fake_result(window, suspects):
+    return FinderResult(suspects, 3, 3, 240, 0.99, False, 1.0)
+
+
+def test_accept_and_keep_are_undoable(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, _review_project(tmp_path))
+    panel, corpus, stack = window.review_panel, window.document.corpus, window.document.undo_stack
+    suspects = [Suspect(3, "s3", 1, "dog", "VERB", "NOUN", 0.98, 0.01, 4.6), Suspect(5, "s5", 2, "sees", "VERB", "NOUN", 0.6, 0.3, 0.7)]
+    panel.show_result(_fake_result(window, suspects))
+    assert panel.model.rowCount() == 2 and "[dog]" in panel.model.index(0, 2).data()
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)  # accept row 0, go to row 1
+    assert corpus[3].tokens[1].tag == "NOUN" and panel.model.item(0).decision is Decision.ACCEPTED
+    assert panel.view.currentIndex().row() == 1
+    qtbot.keyClick(panel.view, Qt.Key.Key_K)  # keep row 1
+    assert corpus[5].tokens[2].tag == "VERB" and panel.model.item(1).decision is Decision.KEPT
+    stack.undo()
+    assert panel.model.item(1).decision is Decision.PENDING
+    stack.undo()
+    assert corpus[3].tokens[1].tag == "VERB" and panel.model.item(0).decision is Decision.PENDING
+    stack.redo()
+    assert corpus[3].tokens[1].tag == "NOUN" and panel.model.item(0).decision is Decision.ACCEPTED
+
+
+def test_finder_runs_in_the_background_and_finds_the_planted_error(qtbot, settings, tmp_path, monkeypatch):
+    monkeypatch.setattr("tagger_gui.gui.panels.review_panel.finder_config",
+                        lambda **kw: preset_config("default", **{**TINY, "epochs": 4, "patience": 0, **kw}))
+    window = make_window(qtbot, settings, _review_project(tmp_path))
+    panel = window.review_panel
+    panel.folds_spin.setValue(3)
+    panel.epochs_spin.setValue(4)
+    progress = []
+    assert panel.start()
+    panel.job.progress.connect(progress.append)
+    assert not panel.find_button.isEnabled() and panel.stop_button.isEnabled()
+    with qtbot.waitSignal(panel.running_changed, timeout=60_000):
+        pass
+    assert panel.result is not None and not panel.result.stopped and progress
+    top = panel.model.item(0).suspect
+    assert (top.sentence_id, top.token, top.suggested) == ("s3", 1, "NOUN")
+    _click(qtbot, panel.view, panel.model.index(0, 2), double=True)
+    assert window.editor.sentence_row == 3 and window.editor.current_token() == 1
+
+
+def test_finder_stops_on_request(qtbot, settings, tmp_path, monkeypatch):
+    monkeypatch.setattr("tagger_gui.gui.panels.review_panel.finder_config",
+                        lambda **kw: preset_config("default", **{**TINY, "batch_size": 1, "patience": 0, **kw}))
+    window = make_window(qtbot, settings, _review_project(tmp_path, n=200))
+    panel = window.review_panel
+    panel.epochs_spin.setValue(50)
+    assert panel.start()
+    with qtbot.waitSignal(panel.job.progress, timeout=30_000):
+        pass
+    with qtbot.waitSignal(panel.running_changed, timeout=5_000):
+        panel.stop_button.click()
+    assert panel.job is None and panel.result.stopped and panel.find_button.isEnabled()
+
+
+def test_no_search_while_training(window):
+    window.review_panel.set_blocked(True)
+    assert not window.review_panel.start() and not window.review_panel.find_button.isEnabled()
