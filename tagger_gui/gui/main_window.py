@@ -165,6 +165,8 @@ class MainWindow(QMainWindow):
         self.files.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.training.running_changed.connect(self._on_training_running)
         self.training.running_changed.connect(self.review_panel.set_blocked)
+        self.review_panel.running_changed.connect(self.training.set_blocked)
+        self.review_panel.running_changed.connect(self._on_jobs_changed)
         self.evaluation_panel.jump_requested.connect(self.show_token)
         self.review_panel.jump_requested.connect(self.show_token)
         self._on_training_running(False)
@@ -261,10 +263,16 @@ class MainWindow(QMainWindow):
         self.training_panel.train_button.click()
 
     def _on_training_running(self, running: bool) -> None:
-        self.actions["train"].setEnabled(not running)
-        self.actions["stop_training"].setEnabled(running)
+        self._on_jobs_changed()
         if running:
             self.docks["trainingDock"].raise_()
+
+    def _on_jobs_changed(self, *_args) -> None:
+        """One job at a time: Train and Find likely errors are enabled only while neither runs."""
+        idle = not self.training.is_running and not self.review_panel.is_running
+        self.actions["train"].setEnabled(idle)
+        self.actions["find_errors"].setEnabled(idle)
+        self.actions["stop_training"].setEnabled(self.training.is_running)
 
     def _on_open_recent(self, path: str) -> None:
         self.files.open_path(path)

@@ -2,8 +2,8 @@
 
 ``PredictionStore`` follows ``TrainingController.model_changed``. One sentence is
 predicted on demand in the UI thread (a few milliseconds); the whole corpus is
-predicted by ``CorpusPredictionJob`` in a ``QThread`` on a snapshot of the words,
-in chunks, with progress and a cooperative Stop. Entries are keyed by sentence id
+predicted by ``predict_request`` in a ``background.FunctionJob`` on a snapshot of the
+words, in chunks, with progress and a cooperative Stop. Entries are keyed by sentence id
 and dropped when that sentence's words change, and all of them when the model changes.
 When a new model replaces an old one, the job also works out which tokens' predicted
 tags changed (``changes_ready``).
@@ -12,13 +12,14 @@ tags changed (``changes_ready``).
 from __future__ import annotations
 
 import threading
-import traceback
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 from tagger_gui.core.corpus import Change, ChangeKind
+from tagger_gui.gui.background import FunctionJob
 from tagger_gui.ml.predict import Prediction, Tagger
 from tagger_gui.ml.uncertainty import SentenceUncertainty, TagChange, prediction_changes, sentence_uncertainty
 
@@ -55,100 +56,32 @@ class CorpusResult:
     tagger: Tagger
 
 
-class CorpusPredictionWorker(QObject):
-    """Predicts a snapshot of sentences in whatever thread it lives in; talks only through signals."""
-
-    progress = Signal(int, int)
-    finished = Signal(object)  # CorpusResult, or None when stopped
-    failed = Signal(str, str)
-
-    def __init__(self, request: CorpusRequest) -> None:
-        super().__init__()
-        self.request = request
-        self.stop_event = threading.Event()
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            self.finished.emit(self._predict())
-        except Exception as error:  # one error path: the store reports it
-            self.failed.emit(str(error) or type(error).__name__, traceback.format_exc())
-        finally:
-            self.thread().quit()
-
-    def _predict(self) -> CorpusResult | None:
-        request = self.request
-        new = self._chunked(request.tagger, request.words)
-        if new is None:
+def predict_request(request: CorpusRequest, stop: threading.Event, report: Callable) -> CorpusResult | None:
+    """Predict ``request`` in chunks (a ``background.Task``); ``None`` when stopped."""
+    new = _chunked(request.tagger, request.words, stop, report)
+    if new is None:
+        return None
+    changes = None
+    if request.old_tagger is not None:
+        missing = [i for i, best in enumerate(request.old_best) if best is None]
+        old_predictions = _chunked(request.old_tagger, [request.words[i] for i in missing], stop, report)
+        if old_predictions is None:
             return None
-        changes = None
-        if request.old_tagger is not None:
-            missing = [i for i, best in enumerate(request.old_best) if best is None]
-            old_predictions = self._chunked(request.old_tagger, [request.words[i] for i in missing])
-            if old_predictions is None:
-                return None
-            old_best = list(request.old_best)
-            for i, prediction in zip(missing, old_predictions):
-                old_best[i] = prediction.best
-            changes = prediction_changes(request.words, old_best, new)
-        return CorpusResult(request.ids, request.words, new, changes, request.tagger)
-
-    def _chunked(self, tagger: Tagger, words: list[list[str]]) -> list[Prediction] | None:
-        out: list[Prediction] = []
-        for start in range(0, len(words), CHUNK_SENTENCES):
-            if self.stop_event.is_set():
-                return None
-            out += tagger.predict(words[start : start + CHUNK_SENTENCES])
-            self.progress.emit(len(out), len(words))
-        return out
+        old_best = list(request.old_best)
+        for i, prediction in zip(missing, old_predictions):
+            old_best[i] = prediction.best
+        changes = prediction_changes(request.words, old_best, new)
+    return CorpusResult(request.ids, request.words, new, changes, request.tagger)
 
 
-class CorpusPredictionJob(QObject):
-    """Owns the thread and worker of one corpus prediction; its signals arrive after the thread stopped."""
-
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str, str)
-
-    def __init__(self, request: CorpusRequest, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._outcome: tuple[Signal, tuple] | None = None
-        self._closing = False
-        self._thread = QThread()
-        self._worker = CorpusPredictionWorker(request)  # no parent: it moves to the thread
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progress.connect(self.progress)
-        self._worker.finished.connect(self._on_worker_finished)
-        self._worker.failed.connect(self._on_worker_failed)
-        self._thread.finished.connect(self._on_thread_finished)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._worker.stop_event.set()
-
-    def stop_and_wait(self, timeout_ms: int = 10_000) -> None:
-        """Stop and join without emitting anything more (window closing, model replaced)."""
-        self._closing = True
-        self.stop()
-        self._thread.wait(timeout_ms)
-
-    @Slot(object)
-    def _on_worker_finished(self, result) -> None:
-        self._outcome = (self.finished, (result,))
-
-    @Slot(str, str)
-    def _on_worker_failed(self, message: str, details: str) -> None:
-        self._outcome = (self.failed, (message, details))
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        if self._outcome is not None and not self._closing:
-            signal, args = self._outcome
-            self._outcome = None
-            signal.emit(*args)
+def _chunked(tagger: Tagger, words: list[list[str]], stop: threading.Event, report: Callable) -> list[Prediction] | None:
+    out: list[Prediction] = []
+    for start in range(0, len(words), CHUNK_SENTENCES):
+        if stop.is_set():
+            return None
+        out += tagger.predict(words[start : start + CHUNK_SENTENCES])
+        report((len(out), len(words)))
+    return out
 
 
 class PredictionStore(QObject):
@@ -177,7 +110,7 @@ class PredictionStore(QObject):
         self.corpus = document.corpus
         self.tagger: Tagger | None = None
         self.auto_predict = auto_predict
-        self.job: CorpusPredictionJob | None = None
+        self.job: FunctionJob | None = None
         self._entries: dict[str, Entry] = {}
         self._after: list[Callable[[], None]] = []
         self._old: tuple[Tagger, dict[str, list[str]]] | None = None
@@ -253,8 +186,8 @@ class PredictionStore(QObject):
         old_tagger, old_best = self._old if self._old is not None else (None, {})
         request = CorpusRequest([s.id for s in missing], [s.words for s in missing], self.tagger, old_tagger,
                                 [old_best.get(s.id) for s in missing] if old_tagger is not None else [])
-        self.job = CorpusPredictionJob(request, self)
-        self.job.progress.connect(self.progress)
+        self.job = FunctionJob(partial(predict_request, request), self)
+        self.job.progress.connect(self._on_job_progress)
         self.job.finished.connect(self._on_job_finished)
         self.job.failed.connect(self._on_job_failed)
         self.running_changed.emit(True)
@@ -279,6 +212,9 @@ class PredictionStore(QObject):
         self.job.deleteLater()
         self.job = None
         self.running_changed.emit(False)
+
+    def _on_job_progress(self, done_total: tuple[int, int]) -> None:
+        self.progress.emit(*done_total)
 
     def _on_job_finished(self, result: CorpusResult | None) -> None:
         self._end_job()

@@ -9,6 +9,7 @@ calls; views and ``QSortFilterProxyModel`` only need the row ranges.
 from __future__ import annotations
 
 import math
+from typing import Any, Sequence
 
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QColor
@@ -42,13 +43,47 @@ def _row_range(model, first: int, last: int, columns: int):
     return model.index(first, 0), model.index(last, columns - 1)
 
 
-class SentenceTableModel(QAbstractTableModel):
+class ColumnsModel(QAbstractTableModel):
+    """A table with a fixed horizontal header: ``COLUMNS`` titles and optional ``TIPS`` per column."""
+
+    COLUMNS: tuple[str, ...] = ()
+    TIPS: dict[int, str] = {}
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.TIPS.get(section)
+        return None
+
+
+class ListTableModel(ColumnsModel):
+    """A read-only ``ColumnsModel`` whose rows are held in a list (``set_rows`` resets the view)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+
+class SentenceTableModel(ColumnsModel):
     """One row per sentence: id, text preview, token count, status, split."""
 
     COLUMNS = ("ID", "Sentence", "Tokens", "Status", "Split", "Min p", "Max H")
     ID, TEXT, TOKENS, STATUS, SPLIT, MIN_P, MAX_H = range(7)
     PREVIEW_CHARS = 200
-    _MODEL_TIPS = {
+    TIPS = {
         MIN_P: "The model's lowest best-tag probability in the sentence (low = unsure); sort ascending for the most uncertain first",
         MAX_H: "The highest entropy of a word's tag distribution in the sentence (high = unsure)",
     }
@@ -69,16 +104,6 @@ class SentenceTableModel(QAbstractTableModel):
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.corpus)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return self._MODEL_TIPS.get(section)
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         sentence = self.corpus.sentences[index.row()]
@@ -321,7 +346,7 @@ class TokenModel(QAbstractListModel):
             self.set_sentence(row)
 
 
-class TagSetModel(QAbstractTableModel):
+class TagSetModel(ColumnsModel):
     """The tag set: key, name (editable: renames), description (editable), tokens using it."""
 
     COLUMNS = ("Key", "Tag", "Description", "Tokens")
@@ -341,14 +366,6 @@ class TagSetModel(QAbstractTableModel):
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.corpus.tagset)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def tag_at(self, row: int):
         return self.corpus.tagset.at(row)

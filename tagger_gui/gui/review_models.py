@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from tagger_gui.gui.qt_models import SORT_ROLE
+from tagger_gui.gui.qt_models import SORT_ROLE, ListTableModel
 from tagger_gui.gui.style import is_dark, text_on
 from tagger_gui.ml.error_finder import Suspect
 from tagger_gui.ml.evaluation import TokenHit
@@ -29,37 +29,7 @@ RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 CENTER = int(Qt.AlignmentFlag.AlignCenter)
 
 
-class _Table(QAbstractTableModel):
-    """A read-only table with a fixed header and rows held in a list."""
-
-    COLUMNS: tuple[str, ...] = ()
-    TIPS: dict[int, str] = {}
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.rows: list[Any] = []
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Display):
-        if orientation == Qt.Orientation.Horizontal:
-            if role == Display:
-                return self.COLUMNS[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.TIPS.get(section)
-        return super().headerData(section, orientation, role)
-
-
-class PerTagModel(_Table):
+class PerTagModel(ListTableModel):
     """One row per tag: precision, recall, F1, support (sortable through ``SORT_ROLE``)."""
 
     COLUMNS = ("Tag", "Precision", "Recall", "F1", "Support")
@@ -171,7 +141,7 @@ def _blend(color: QColor, strength: float) -> QColor:
         (base.red(), color.red()), (base.green(), color.green()), (base.blue(), color.blue()))))
 
 
-class TokenHitsModel(_Table):
+class TokenHitsModel(ListTableModel):
     """The tokens behind a confusion cell, each in its context."""
 
     COLUMNS = ("Sentence", "Left context", "Word", "Right context", "Gold", "Predicted")
@@ -217,7 +187,7 @@ class ReviewItem:
     decision: Decision = Decision.PENDING
 
 
-class SuspectsModel(_Table):
+class SuspectsModel(ListTableModel):
     """The ranked review list: most likely annotation errors first."""
 
     COLUMNS = ("#", "Score", "Word in context", "Saved", "Suggested", "Decision")

@@ -51,6 +51,7 @@ class TrainingController(QObject):
         self.job: TrainingJob | None = None
         self.tagger: Tagger | None = None
         self._result_belongs_elsewhere = False  # another project was opened while training
+        self._blocked = False
         panel.train_requested.connect(self.start)
         panel.stop_requested.connect(self.stop)
         document.loaded.connect(self._on_project_loaded)
@@ -62,8 +63,8 @@ class TrainingController(QObject):
 
     # ------------------------------------------------------------- training
     def start(self, config: TrainConfig | None = None, dev_choice: str = DEV_FROM_SPLIT) -> bool:
-        """Start training with ``config`` (default: the panel's); False if one is running or nothing to train."""
-        if self.job is not None:
+        """Start training with ``config`` (default: the panel's); False if one runs, another job blocks it, or nothing to train."""
+        if self.job is not None or self._blocked:
             return False
         try:
             config = config or self.panel.config()
@@ -81,6 +82,11 @@ class TrainingController(QObject):
     def stop(self) -> None:
         if self.job is not None:
             self.job.stop()
+
+    def set_blocked(self, blocked: bool) -> None:
+        """While another job (the error finder) runs, no training may start (one job at a time)."""
+        self._blocked = blocked
+        self.panel.train_button.setEnabled(not blocked and self.job is None)
 
     def confirm_close(self) -> bool:
         """Called when the window closes: ask if training runs, then stop and join it. False = keep open."""

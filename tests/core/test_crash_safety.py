@@ -55,5 +55,6 @@ def test_sigkill_during_saves_never_leaves_a_broken_project(tmp_path):
         assert generation >= last
         last = generation
     assert kills >= 10 and last > 0
+    print(f"survived {kills} SIGKILLs during saves; last complete save was generation {last}")
     assert not [p.name for p in tmp_path.iterdir() if p.name != "p.tagproj" and not p.name.endswith(".tmp")]
     json.loads(path.read_text())

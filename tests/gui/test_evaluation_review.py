@@ -155,3 +155,34 @@ def test_finder_stops_on_request(qtbot, settings, tmp_path, monkeypatch):
 def test_no_search_while_training(window):
     window.review_panel.set_blocked(True)
     assert not window.review_panel.start() and not window.review_panel.find_button.isEnabled()
+
+
+def test_decision_buttons_need_a_selected_row(qtbot, settings, tmp_path):
+    window = make_window(qtbot, settings, _review_project(tmp_path))
+    panel = window.review_panel
+    buttons = (panel.accept_button, panel.keep_button)
+    assert not any(b.isEnabled() for b in buttons)
+    panel.show_result(_fake_result(window, [Suspect(3, "s3", 1, "dog", "VERB", "NOUN", 0.98, 0.01, 4.6)]))
+    assert all(b.isEnabled() for b in buttons)
+    panel.view.clearSelection()
+    assert not any(b.isEnabled() for b in buttons)
+    panel.view.selectRow(0)
+    panel.clear()
+    assert not any(b.isEnabled() for b in buttons)
+
+
+def test_no_training_while_the_finder_runs(qtbot, settings, tmp_path, monkeypatch):
+    def wait_for_stop(*args, should_stop, **kwargs):
+        should_stop.wait(10)
+        return FinderResult([], 3, 0, 0, 0.0, True, 0.0)
+
+    monkeypatch.setattr("tagger_gui.gui.panels.review_panel.find_errors", wait_for_stop)
+    window = make_window(qtbot, settings, _review_project(tmp_path))
+    panel, actions = window.review_panel, window.actions
+    assert panel.start()
+    assert not actions["train"].isEnabled() and not actions["find_errors"].isEnabled()
+    assert not window.training_panel.train_button.isEnabled() and not window.training.start()
+    with qtbot.waitSignal(panel.running_changed, timeout=10_000):
+        panel.stop()
+    assert actions["train"].isEnabled() and actions["find_errors"].isEnabled()
+    assert window.training_panel.train_button.isEnabled()

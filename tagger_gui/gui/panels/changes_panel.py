@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from tagger_gui.core.corpus import Corpus
+from tagger_gui.gui.qt_models import ListTableModel
 from tagger_gui.ml.uncertainty import TagChange
 
 
-class ChangesModel(QAbstractTableModel):
+class ChangesModel(ListTableModel):
     """One row per changed token: sentence, word, old and new predicted tag, the saved tag, confidence."""
 
     COLUMNS = ("Sentence", "Word", "Before", "Now", "Saved tag", "p(now)")
@@ -19,12 +20,14 @@ class ChangesModel(QAbstractTableModel):
     def __init__(self, corpus: Corpus, parent=None) -> None:
         super().__init__(parent)
         self.corpus = corpus
-        self.changes: list[tuple[str, TagChange]] = []  # (sentence id, change)
+
+    @property
+    def changes(self) -> list[tuple[str, TagChange]]:
+        """The rows: (sentence id, change)."""
+        return self.rows
 
     def set_changes(self, changes: list[tuple[str, TagChange]]) -> None:
-        self.beginResetModel()
-        self.changes = list(changes)
-        self.endResetModel()
+        self.set_rows(changes)
 
     def location(self, row: int) -> tuple[int, int] | None:
         """Corpus (sentence row, token) of a change, or ``None`` if the sentence is gone."""
@@ -40,17 +43,6 @@ class ChangesModel(QAbstractTableModel):
             return None
         tokens = self.corpus[where[0]].tokens
         return tokens[where[1]].tag if where[1] < len(tokens) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.changes)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.COLUMNS[section]
-        return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         sid, change = self.changes[index.row()]

@@ -126,6 +126,9 @@ class ReviewPanel(QWidget):
         self.keep_button = QPushButton("&Keep tag")
         self.keep_button.setToolTip("The saved tag is right: mark the row reviewed (K in the list); undoable")
         self.keep_button.clicked.connect(lambda: self.decide(Decision.KEPT))
+        view.selectionModel().selectionChanged.connect(self._update_decision_buttons)
+        self.model.modelReset.connect(self._update_decision_buttons)
+        self._update_decision_buttons()
 
     def _build_layout(self) -> None:
         buttons = QHBoxLayout()
@@ -253,6 +256,12 @@ class ReviewPanel(QWidget):
     def _selected_row(self) -> int | None:
         index = self.view.currentIndex()
         return index.row() if index.isValid() else None
+
+    def _update_decision_buttons(self, *_args) -> None:
+        """Accept and Keep need a selected row."""
+        selected = self.view.selectionModel().hasSelection()
+        self.accept_button.setEnabled(selected)
+        self.keep_button.setEnabled(selected)
 
     def _select_next_pending(self, row: int) -> None:
         for r in range(row + 1, self.model.rowCount()):
