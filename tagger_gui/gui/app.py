@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes.util
 import os
 import sys
+import threading
 from pathlib import Path
 
 ORGANIZATION = "tagger-gui"
@@ -135,7 +136,9 @@ def run_window(file: str | None = None, screenshot: str | None = None) -> int:
         code = _screenshot_and_quit(app, window, screenshot)
     else:
         from tagger_gui.gui.autosave import offer_recovery
+        from tagger_gui.ml.training import warm_up
 
+        threading.Thread(target=warm_up, name="torch-warm-up").start()  # while the user looks at the window
         offer_recovery(window, window.document, window.autosave.store)
         window.editor.focus_tokens()
         code = app.exec()

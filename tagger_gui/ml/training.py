@@ -116,6 +116,16 @@ StopSignal = Callable[[], bool] | _Settable
 """A callable returning ``True`` to stop, or an object with ``is_set()`` (``threading.Event``)."""
 
 
+def warm_up() -> None:
+    """Pay PyTorch's one-time start-up costs now (about 0.7 s here).
+
+    Creating the first optimizer imports large parts of PyTorch lazily, and those
+    imports hold the interpreter lock long enough to freeze a window for a third
+    of a second. The app calls this at launch, so a later training run starts smoothly.
+    """
+    torch.optim.Adam([torch.zeros(1, requires_grad=True)])
+
+
 def resolve_device(name: str) -> torch.device:
     """``"auto"`` -> CUDA if available, else MPS, else CPU; other names are checked and returned."""
     if name == "auto":
