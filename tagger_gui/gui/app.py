@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes.util
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -13,12 +14,39 @@ APPLICATION = "tagger-gui"
 SCREENSHOT_DELAY_MS = 150
 
 
+XCB_PACKAGES = (
+    "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxcb-image0", "libxcb-render-util0",
+    "libxcb-xkb1", "libxkbcommon-x11-0", "libegl1",
+)
+"""Debian packages Qt 6's xcb plugin needs beyond a bare X11 client."""
+
+
+def missing_xcb_library() -> str | None:
+    """The first shared library that Qt's xcb plugin needs and cannot find, or ``None``.
+
+    Loading the plugin file the way Qt will (``dlopen``) names the missing library;
+    ``libxcb-cursor`` is checked by name too, since Qt opens it only when it starts.
+    """
+    import PySide6
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    if plugin.exists():
+        try:
+            ctypes.CDLL(str(plugin))
+        except OSError as error:
+            named = re.search(r"([\w.+-]+\.so[\w.]*): cannot open shared object file", str(error))
+            return named.group(1) if named else str(error)
+    if ctypes.util.find_library("xcb-cursor") is None:
+        return "libxcb-cursor"
+    return None
+
+
 def display_problem() -> str | None:
     """Why no window can be shown here, or ``None`` if Qt should manage.
 
     Qt aborts the whole process when its platform plugin cannot start, so the
-    common cases are checked first: no display at all, and the xcb plugin's
-    ``libxcb-cursor`` missing (needed since Qt 6.5).
+    common cases are checked first: no display at all, and a library of the xcb
+    plugin missing (``libxcb-cursor`` since Qt 6.5, the ``xcb-util`` family).
     """
     if not sys.platform.startswith("linux"):
         return None
@@ -33,10 +61,12 @@ def display_problem() -> str | None:
             "Run it in a desktop session, or for a screenshot without a display use:\n"
             "  QT_QPA_PLATFORM=offscreen tagger-gui [FILE] --screenshot OUT.png"
         )
-    if ctypes.util.find_library("xcb-cursor") is None:
+    missing = missing_xcb_library()
+    if missing:
         return (
-            "tagger-gui: Qt's xcb platform plugin needs libxcb-cursor, which is not installed.\n"
-            "On Debian/Ubuntu: sudo apt install libxcb-cursor0  (Fedora: xcb-util-cursor).\n"
+            f"tagger-gui: Qt's xcb platform plugin cannot start: {missing} is not installed.\n"
+            f"On Debian/Ubuntu: sudo apt install {' '.join(XCB_PACKAGES)}\n"
+            "(Fedora: xcb-util-cursor xcb-util-wm xcb-util-keysyms xcb-util-image xcb-util-renderutil).\n"
             "Or run with QT_QPA_PLATFORM=wayland, or QT_QPA_PLATFORM=offscreen for screenshots."
         )
     return None

@@ -177,7 +177,22 @@ def test_missing_xcb_cursor_is_explained(monkeypatch):
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     monkeypatch.setattr(app_module.ctypes.util, "find_library", lambda name: None)
+    monkeypatch.setattr(app_module.ctypes, "CDLL", lambda path: None)
     assert "libxcb-cursor0" in app_module.display_problem()
+
+
+def test_a_missing_xcb_plugin_library_is_named(monkeypatch):
+    def fail(path):
+        raise OSError("libxcb-icccm.so.4: cannot open shared object file: No such file or directory")
+
+    monkeypatch.setattr(app_module.ctypes, "CDLL", fail)
+    assert app_module.missing_xcb_library() == "libxcb-icccm.so.4"
+    monkeypatch.setattr(app_module.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    message = app_module.display_problem()
+    assert "libxcb-icccm.so.4 is not installed" in message and "libxcb-icccm4" in message
 
 
 def test_screenshot_of_the_sample(qapp, tmp_path):
