@@ -1,12 +1,19 @@
 """Speed and accuracy of the taggers on UD English EWT (a script, not a test).
 
-Trains the ``default`` preset on train, keeps the best epoch on dev, and prints test
-UPOS accuracy, accuracy on words unseen in training, training words/s, seconds per
-epoch, tagging words/s and peak memory. In the same run it trains the ``tutorial``
-preset one sentence at a time for one epoch with embedding = hidden = 64 and prints
-the training speed ratio between the two.
+Trains a preset (``default`` unless ``--preset`` says otherwise) on train, keeps the
+best epoch on dev, and prints test accuracy (UPOS, or XPOS with ``--column xpos``),
+accuracy on words unseen in training, training words/s, seconds per epoch, tagging
+words/s and peak memory. In the same run it trains the ``tutorial`` preset one
+sentence at a time for one epoch with embedding = hidden = 64 and prints the
+training speed ratio between the first preset and it.
+
+``--seeds N`` trains each preset with seeds 1..N and adds the mean and spread;
+``--ablation`` retrains each preset with each of its additions switched off in
+turn (character encoder, shape features, word dropout, dropout, learning-rate
+schedule, bidirectional LSTM) and prints a table of test / dev accuracy and time.
 
     .venv/bin/python benchmarks/ewt.py [--data DIR] [--json OUT] [--epochs N]
+        [--preset NAME[,NAME]] [--column upos[,xpos]] [--seeds N] [--ablation]
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -24,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tagger_gui.core.formats import read_file  # noqa: E402
-from tagger_gui.ml.config import preset_config  # noqa: E402
+from tagger_gui.ml.config import PRESETS, preset_config  # noqa: E402
 from tagger_gui.ml.training import EpochSummary, Trainer, TrainingHooks, TrainResult  # noqa: E402
 
 
@@ -58,18 +66,30 @@ def _tagging_speed(tagger, sentences) -> float:
     return sum(map(len, words)) / (time.perf_counter() - started)
 
 
-def _default_run(data: Path, epochs: int | None, max_minutes: float | None) -> dict:
-    train = read_file(data / "en_ewt-ud-train.conllu")
-    dev = read_file(data / "en_ewt-ud-dev.conllu")
-    test = read_file(data / "en_ewt-ud-test.conllu")
-    overrides = {"device": "cpu"}
-    if epochs is not None:
-        overrides["epochs"] = epochs
-    if max_minutes is not None:
-        overrides["max_minutes"] = max_minutes
-    config = preset_config("default", **overrides)
+ABLATIONS: dict[str, dict] = {
+    "no char encoder": {"char_encoder": "none"},
+    "no shape features": {"shape_features": False},
+    "no word dropout": {"word_dropout": 0.0},
+    "no dropout": {"dropout": 0.0},
+    "constant lr": {"lr_schedule": "constant"},
+    "unidirectional": {"bidirectional": False},
+}
+"""Each addition of the accurate presets and the setting that switches it off."""
+
+SPREAD_KEYS = ("test_accuracy", "test_oov_accuracy", "best_dev_accuracy", "training_seconds",
+               "training_words_per_second", "tagging_words_per_second")
+
+
+def _read(data: Path, column: str) -> tuple[list, list, list]:
+    return tuple(read_file(data / f"en_ewt-ud-{part}.conllu", tag_column=column) for part in ("train", "dev", "test"))
+
+
+def _train_run(splits: tuple, preset: str, overrides: dict, label: str) -> dict:
+    """Train ``preset`` with ``overrides`` on train (best epoch on dev) and measure it on test."""
+    train, dev, test = splits
+    config = preset_config(preset, **{"device": "cpu", **overrides})
     started = time.perf_counter()
-    result = Trainer(config, _PrintEpochs("default")).fit(train, dev)
+    result = Trainer(config, _PrintEpochs(label)).fit(train, dev)
     wall = time.perf_counter() - started
     evaluation = result.tagger.evaluate(test)
     train_speed, epoch_seconds = _training_speed(result)
@@ -90,6 +110,55 @@ def _default_run(data: Path, epochs: int | None, max_minutes: float | None) -> d
     }
 
 
+def _spread(runs: list[dict]) -> dict:
+    """Mean, standard deviation, min and max of the main figures over ``runs`` (one per seed)."""
+    out: dict = {"seeds": [r["config"]["seed"] for r in runs]}
+    for key in SPREAD_KEYS:
+        values = [r[key] for r in runs]
+        out[key] = {
+            "mean": statistics.fmean(values),
+            "std": statistics.stdev(values) if len(values) > 1 else 0.0,
+            "min": min(values),
+            "max": max(values),
+            "values": values,
+        }
+    return out
+
+
+def _seeded_runs(splits: tuple, preset: str, overrides: dict, seeds: int, label: str) -> dict:
+    """One run per seed 1..``seeds``: the seed-1 figures, plus ``over_seeds`` when ``seeds`` > 1."""
+    runs = []
+    for seed in range(1, seeds + 1):
+        tag = label if seeds == 1 else f"{label} seed {seed}"
+        runs.append(_train_run(splits, preset, {**overrides, "seed": seed}, tag))
+    figures = dict(runs[0])
+    if seeds > 1:
+        figures["runs"] = runs
+        figures["over_seeds"] = _spread(runs)
+    return figures
+
+
+def _ablation(splits: tuple, preset: str, overrides: dict, base: dict, seeds: int, label: str) -> list[dict]:
+    """``base`` plus one row per addition of ``preset`` switched off (skipping ones already off)."""
+    config = preset_config(preset, **overrides)
+    rows = [{"variant": "full preset", "changes": {}, **_row_figures(base)}]
+    for variant, changes in ABLATIONS.items():
+        if all(getattr(config, k) == v for k, v in changes.items()):
+            continue
+        figures = _seeded_runs(splits, preset, {**overrides, **changes}, seeds, f"{label} {variant}")
+        rows.append({"variant": variant, "changes": changes, **_row_figures(figures)})
+    return rows
+
+
+def _row_figures(figures: dict) -> dict:
+    keys = ("test_accuracy", "test_oov_accuracy", "best_dev_accuracy", "best_epoch", "epochs_run",
+            "training_seconds", "training_words_per_second", "tagging_words_per_second")
+    row = {k: figures[k] for k in keys}
+    if "over_seeds" in figures:
+        row["over_seeds"] = figures["over_seeds"]
+    return row
+
+
 def _tutorial_run(data: Path) -> dict:
     train = read_file(data / "en_ewt-ud-train.conllu")
     config = preset_config("tutorial", embedding_dim=64, hidden_dim=64, epochs=1, device="cpu")
@@ -97,20 +166,60 @@ def _tutorial_run(data: Path) -> dict:
     return {"training_words_per_second": result.history[0].words_per_second, "seconds": result.history[0].seconds}
 
 
+def _names(values: list[str] | None, default: str) -> list[str]:
+    """Repeatable, comma-separated option values, in order, without repeats."""
+    names = [n.strip() for v in (values or [default]) for n in v.split(",") if n.strip()]
+    return list(dict.fromkeys(names))
+
+
+def _key(preset: str, column: str) -> str:
+    return preset if column == "upos" else f"{preset}:{column}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/ud-english-ewt")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
-    parser.add_argument("--epochs", type=int, help="override the default preset's epochs (for quick checks)")
-    parser.add_argument("--max-minutes", type=float, help="time limit for the default preset's training")
+    parser.add_argument("--preset", action="append", metavar="NAME[,NAME]",
+                        help=f"preset(s) to measure, repeatable (default: default; known: {', '.join(PRESETS)})")
+    parser.add_argument("--column", action="append", metavar="upos|xpos",
+                        help="tag column(s) to train and score on, repeatable or comma list (default: upos)")
+    parser.add_argument("--seeds", type=int, default=1, help="train with seeds 1..N and report mean and spread")
+    parser.add_argument("--ablation", action="store_true",
+                        help="also retrain each preset with each addition switched off in turn")
+    parser.add_argument("--epochs", type=int, help="override the presets' epochs (for quick checks)")
+    parser.add_argument("--max-minutes", type=float, help="time limit for the presets' training")
     parser.add_argument("--skip-tutorial", action="store_true", help="do not run the tutorial preset")
     args = parser.parse_args()
-    figures = {"torch": torch.__version__, "threads": torch.get_num_threads()}
-    figures["default"] = _default_run(args.data, args.epochs, args.max_minutes)
+    presets, columns = _names(args.preset, "default"), _names(args.column, "upos")
+    for name in presets:
+        if name not in PRESETS or name == "tutorial":
+            parser.error(f"--preset: unknown or unsupported preset {name!r} (choose from "
+                         f"{', '.join(p for p in PRESETS if p != 'tutorial')})")
+    for column in columns:
+        if column not in ("upos", "xpos"):
+            parser.error(f"--column: {column!r} is not upos or xpos")
+    if args.seeds < 1:
+        parser.error("--seeds must be >= 1")
+    figures: dict = {"torch": torch.__version__, "threads": torch.get_num_threads(), "presets": [], "seeds": args.seeds}
+    overrides = {k: v for k, v in (("epochs", args.epochs), ("max_minutes", args.max_minutes)) if v is not None}
+    for column in columns:
+        splits = _read(args.data, column)
+        for preset in presets:
+            key, label = _key(preset, column), preset if column == "upos" else f"{preset} {column}"
+            figures[key] = _seeded_runs(splits, preset, overrides, args.seeds, label)
+            figures[key]["column"] = column
+            figures["presets"].append(key)
+            if args.ablation:
+                figures.setdefault("ablation", {})[key] = _ablation(
+                    splits, preset, overrides, figures[key], args.seeds, label)
+            if args.json:  # keep what is measured so far, in case a long run is cut short
+                args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     if not args.skip_tutorial:
         figures["tutorial"] = _tutorial_run(args.data)
+        first = figures["presets"][0]
         figures["speed_ratio"] = (
-            figures["default"]["training_words_per_second"] / figures["tutorial"]["training_words_per_second"]
+            figures[first]["training_words_per_second"] / figures["tutorial"]["training_words_per_second"]
         )
     _print_figures(figures)
     if args.json:
@@ -119,18 +228,56 @@ def main() -> int:
 
 
 def _print_figures(figures: dict) -> None:
-    d = figures["default"]
-    oov = d["test_oov_accuracy"]
     print(f"torch {figures['torch']}, {figures['threads']} threads")
-    print(f"default: test UPOS accuracy {d['test_accuracy']:.2%}  OOV accuracy {oov:.2%}  ({d['test_words']} words)")
-    print(f"default: best epoch {d['best_epoch']} of {d['epochs_run']} ({d['stopped']}), dev {d['best_dev_accuracy']:.2%}")
-    print(f"default: training {d['training_seconds']:.0f} s wall, {d['training_words_per_second']:,.0f} words/s, "
-          f"{d['seconds_per_epoch']:.1f} s/epoch")
-    print(f"default: tagging {d['tagging_words_per_second']:,.0f} words/s; peak RSS {d['peak_rss_gib']:.2f} GiB")
+    for key in figures["presets"]:
+        d = figures[key]
+        name, tags = key.split(":")[0], d["column"].upper()
+        oov = d["test_oov_accuracy"]
+        print(f"{name}: test {tags} accuracy {d['test_accuracy']:.2%}  OOV accuracy {oov:.2%}  ({d['test_words']} words)")
+        print(f"{name}: best epoch {d['best_epoch']} of {d['epochs_run']} ({d['stopped']}), "
+              f"dev {d['best_dev_accuracy']:.2%}")
+        print(f"{name}: training {d['training_seconds']:.0f} s wall, {d['training_words_per_second']:,.0f} words/s, "
+              f"{d['seconds_per_epoch']:.1f} s/epoch")
+        print(f"{name}: tagging {d['tagging_words_per_second']:,.0f} words/s; peak RSS {d['peak_rss_gib']:.2f} GiB")
+        if "over_seeds" in d:
+            _print_spread(f"{name} {tags}", d["over_seeds"])
+    for key, rows in figures.get("ablation", {}).items():
+        _print_ablation(key, figures[key]["column"].upper(), rows)
     if "tutorial" in figures:
         t = figures["tutorial"]
+        first = figures["presets"][0].split(":")[0]
         print(f"tutorial (emb = hidden = 64, one sentence at a time): {t['training_words_per_second']:,.0f} words/s, "
-              f"{t['seconds']:.0f} s/epoch; default is {figures['speed_ratio']:.1f}x faster")
+              f"{t['seconds']:.0f} s/epoch; {first} is {figures['speed_ratio']:.1f}x faster")
+
+
+def _print_spread(label: str, spread: dict) -> None:
+    def fmt(key: str, percent: bool) -> str:
+        s = spread[key]
+        if percent:
+            return f"{s['mean']:.2%} +- {s['std']:.2%} (min {s['min']:.2%}, max {s['max']:.2%})"
+        return f"{s['mean']:,.0f} +- {s['std']:,.0f}"
+    print(f"{label} over seeds {spread['seeds']}: test {fmt('test_accuracy', True)}; "
+          f"OOV {fmt('test_oov_accuracy', True)}; dev {fmt('best_dev_accuracy', True)}; "
+          f"training {fmt('training_seconds', False)} s")
+
+
+def _print_ablation(key: str, tags: str, rows: list[dict]) -> None:
+    print(f"ablation of {key.split(':')[0]} ({tags}; each addition switched off in turn)")
+    print(f"| variant | test {tags} | delta | OOV | dev | best epoch | training s | words/s |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    base = _mean(rows[0], "test_accuracy")
+    for r in rows:
+        test = _mean(r, "test_accuracy")
+        spread = f" +- {r['over_seeds']['test_accuracy']['std']:.2%}" if "over_seeds" in r else ""
+        delta = "" if r is rows[0] else f"{test - base:+.2%}"
+        print(f"| {r['variant']} | {test:.2%}{spread} | {delta} | {_mean(r, 'test_oov_accuracy'):.2%} | "
+              f"{_mean(r, 'best_dev_accuracy'):.2%} | {r['best_epoch']}/{r['epochs_run']} | "
+              f"{_mean(r, 'training_seconds'):.0f} | {_mean(r, 'training_words_per_second'):,.0f} |")
+
+
+def _mean(row: dict, key: str) -> float:
+    """``row[key]``, or its mean over seeds when the row has several."""
+    return row["over_seeds"][key]["mean"] if "over_seeds" in row else row[key]
 
 
 if __name__ == "__main__":

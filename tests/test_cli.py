@@ -128,3 +128,11 @@ def test_window_mode(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "tagger_gui.gui.app", fake)
     assert main(["corpus.conllu", "--screenshot", "shot.png"]) == 0
     assert calls == [(Path("corpus.conllu"), Path("shot.png"))]
+
+
+def test_train_offers_every_preset():
+    from tagger_gui.cli import _parser
+    from tagger_gui.ml.config import PRESETS
+
+    for name in PRESETS:
+        assert _parser().parse_args(["train", "data.conllu", "--out", "model", "--preset", name]).preset == name

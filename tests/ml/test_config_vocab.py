@@ -15,7 +15,10 @@ def test_config_round_trip_and_presets():
     data = config.to_dict()
     assert data["version"] == CONFIG_VERSION
     assert TrainConfig.from_dict(data) == config
-    assert set(PRESETS) >= {"tutorial", "default"}
+    assert set(PRESETS) >= {"tutorial", "default", "fast"}
+    fast = PRESETS["fast"]
+    assert fast.preset == "fast" and fast.architecture == "bilstm" and fast.lr_schedule == "linear"
+    assert fast.epochs < PRESETS["default"].epochs and fast.max_minutes == 2.0
     tutorial = PRESETS["tutorial"]
     assert (tutorial.architecture, tutorial.optimizer, tutorial.lr, tutorial.batch_size) == ("tutorial", "sgd", 0.1, 1)
 
