@@ -13,7 +13,7 @@ turn (character encoder, shape features, word dropout, dropout, learning-rate
 schedule, bidirectional LSTM) and prints a table of test / dev accuracy and time.
 
     .venv/bin/python benchmarks/ewt.py [--data DIR] [--json OUT] [--epochs N]
-        [--preset NAME[,NAME]] [--column upos[,xpos]] [--seeds N] [--ablation]
+        [--preset NAME[,NAME]] [--column upos[,xpos]] [--seeds N] [--ablation] [--set NAME=VALUE]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tagger_gui.core.formats import read_file  # noqa: E402
-from tagger_gui.ml.config import PRESETS, preset_config  # noqa: E402
+from tagger_gui.ml.config import PRESETS, TrainConfig, preset_config  # noqa: E402
 from tagger_gui.ml.training import EpochSummary, Trainer, TrainingHooks, TrainResult  # noqa: E402
 
 
@@ -172,6 +172,17 @@ def _names(values: list[str] | None, default: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _setting(text: str) -> tuple[str, object]:
+    """``NAME=VALUE`` -> ``(NAME, VALUE)``; VALUE is read as JSON (numbers, true, null) or else kept as text."""
+    name, sep, value = text.partition("=")
+    if not sep or name not in TrainConfig.__dataclass_fields__:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE with a training setting's NAME, got {text!r}")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value
+
+
 def _key(preset: str, column: str) -> str:
     return preset if column == "upos" else f"{preset}:{column}"
 
@@ -190,6 +201,8 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, help="override the presets' epochs (for quick checks)")
     parser.add_argument("--max-minutes", type=float, help="time limit for the presets' training")
     parser.add_argument("--skip-tutorial", action="store_true", help="do not run the tutorial preset")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", type=_setting,
+                        help="override one training setting, repeatable (e.g. --set hidden_dim=200)")
     args = parser.parse_args()
     presets, columns = _names(args.preset, "default"), _names(args.column, "upos")
     for name in presets:
@@ -203,6 +216,7 @@ def main() -> int:
         parser.error("--seeds must be >= 1")
     figures: dict = {"torch": torch.__version__, "threads": torch.get_num_threads(), "presets": [], "seeds": args.seeds}
     overrides = {k: v for k, v in (("epochs", args.epochs), ("max_minutes", args.max_minutes)) if v is not None}
+    overrides.update(dict(args.set))
     for column in columns:
         splits = _read(args.data, column)
         for preset in presets:

@@ -35,6 +35,7 @@ class Document(QObject):
 
     dirty_changed = Signal(bool)
     path_changed = Signal()
+    about_to_save = Signal(object)  # Path: where the project is about to be written
     loaded = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -103,6 +104,7 @@ class Document(QObject):
     def save(self, path: str | os.PathLike | None = None) -> None:
         """Write the project atomically (to ``path`` or where it came from); raises ``OSError``."""
         old = self.project.path
+        self.about_to_save.emit(Path(path) if path is not None else old)
         self.project.save(path)
         self._extra_dirty = False
         self.undo_stack.setClean()

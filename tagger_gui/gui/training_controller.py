@@ -55,6 +55,7 @@ class TrainingController(QObject):
         panel.train_requested.connect(self.start)
         panel.stop_requested.connect(self.stop)
         document.loaded.connect(self._on_project_loaded)
+        document.about_to_save.connect(self._move_untitled_model)
         self._on_project_loaded()
 
     @property
@@ -161,6 +162,24 @@ class TrainingController(QObject):
         self.document.project.model_path = folder
         self.document.mark_dirty()
         self._set_tagger(tagger)
+        self.panel.log.appendPlainText(f"Model saved to {folder}")
+
+    def _move_untitled_model(self, project_path: Path | None) -> None:
+        """A model trained while the project was untitled goes beside the project when it is first saved.
+
+        Otherwise the project would point into the user's data folder, where the next
+        untitled training overwrites it. If the copy fails, the project keeps the old path.
+        """
+        untitled = default_model_folder(None)
+        if project_path is None or self.tagger is None or self.document.project.model_path != untitled:
+            return
+        folder = default_model_folder(project_path)
+        try:
+            save_bundle(self.tagger, folder)
+        except BundleError as error:
+            self.panel.log.appendPlainText(f"The model stays in {untitled}: {error}")
+            return
+        self.document.project.model_path = folder
         self.panel.log.appendPlainText(f"Model saved to {folder}")
 
     def _set_tagger(self, tagger: Tagger | None) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 CONFIG_VERSION = 1
 
 ARCHITECTURES = ("tutorial", "bilstm")
-CHAR_ENCODERS = ("none", "cnn")
+CHAR_ENCODERS = ("none", "cnn", "lstm")
 OPTIMIZERS = ("adam", "sgd")
 LR_SCHEDULES = ("constant", "linear")
 
@@ -38,7 +38,7 @@ class TrainConfig:
     num_layers: int = _field(2, "Number of stacked LSTM layers.")
     bidirectional: bool = _field(True, "Read each sentence left-to-right and right-to-left.")
     char_encoder: str = _field(
-        "cnn", "How a word's spelling is encoded: 'none' or 'cnn' (a character CNN). Lets unseen words be tagged."
+        "cnn", "How a word's spelling is encoded: 'none', 'cnn' (a character CNN) or 'lstm' (a character BiLSTM). Lets unseen words be tagged."
     )
     char_dim: int = _field(32, "Size of the character embedding vectors.")
     char_hidden: int = _field(96, "Output size of the character encoder.")
@@ -59,9 +59,12 @@ class TrainConfig:
     epochs: int = _field(40, "Maximum passes over the training data.")
     patience: int = _field(8, "Stop after this many epochs without a better dev accuracy (0 = never stop early).")
     clip: float = _field(5.0, "Clip the gradient norm to this value (0 = no clipping).")
+    label_smoothing: float = _field(
+        0.0, "Train towards (1 - s) on the gold tag and s spread over all tags (0 = plain cross-entropy)."
+    )
     seed: int = _field(1, "Random seed: the same seed and data give the same model on the same machine.")
     device: str = _field("auto", "'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'. 'auto' picks a GPU when there is one.")
-    max_minutes: float | None = _field(None, "Stop training after this many minutes (empty = no limit).")
+    max_minutes: float | None = _field(None, "Stop training after this many minutes (empty = no limit); a 'linear' schedule then ends on time.")
     dev_fraction: float = _field(
         0.1, "Without a dev set, hold out this fraction of the training sentences to pick the best epoch."
     )
@@ -83,6 +86,7 @@ class TrainConfig:
             (self.lr > 0, "lr", "> 0"),
             (self.batch_size >= 1 and self.epochs >= 1 and self.min_freq >= 1, "batch_size/epochs/min_freq", ">= 1"),
             (self.patience >= 0 and self.clip >= 0, "patience/clip", ">= 0"),
+            (0.0 <= self.label_smoothing < 1.0, "label_smoothing", "in [0, 1)"),
             (self.max_minutes is None or self.max_minutes > 0, "max_minutes", "> 0 or empty"),
             (0.0 <= self.dev_fraction < 1.0, "dev_fraction", "in [0, 1)"),
         ]

@@ -56,6 +56,7 @@ class CharCNN(nn.Module):
 
     def __init__(self, n_chars: int, char_dim: int, out_dim: int) -> None:
         super().__init__()
+        self.out_dim = out_dim
         self.embedding = nn.Embedding(n_chars, char_dim, padding_idx=PAD)
         self.conv = nn.Conv1d(char_dim, out_dim, kernel_size=3, padding=1)
 
@@ -63,6 +64,27 @@ class CharCNN(nn.Module):
         x = self.embedding(chars).transpose(1, 2)
         real = (chars != PAD).unsqueeze(1)
         return (torch.relu(self.conv(x)) * real).amax(dim=2)
+
+
+class CharLSTM(nn.Module):
+    """Character embedding -> BiLSTM over the spelling -> the two directions' final states.
+
+    The forward state ends on the word's last letters and the backward one on its
+    first, so suffixes and prefixes of any length are within reach (a CNN sees a
+    fixed window). Called on the distinct words of a batch only (``[U, C]`` ids).
+    """
+
+    def __init__(self, n_chars: int, char_dim: int, out_dim: int) -> None:
+        super().__init__()
+        self.out_dim = out_dim // 2 * 2
+        self.embedding = nn.Embedding(n_chars, char_dim, padding_idx=PAD)
+        self.lstm = nn.LSTM(char_dim, out_dim // 2, bidirectional=True, batch_first=True)
+
+    def forward(self, chars: torch.Tensor) -> torch.Tensor:
+        lengths = (chars != PAD).sum(dim=1).clamp(min=1).cpu()
+        packed = pack_padded_sequence(self.embedding(chars), lengths, batch_first=True, enforce_sorted=False)
+        final = self.lstm(packed)[1][0]  # [2 directions, U, out_dim // 2]
+        return torch.cat([final[0], final[1]], dim=-1)
 
 
 class LockedDropout(nn.Module):
@@ -94,9 +116,10 @@ class BiLSTMTagger(nn.Module):
         self.word_embedding = nn.Embedding(n_words, config.embedding_dim, padding_idx=PAD)
         width = config.embedding_dim
         self.char_encoder = None
-        if config.char_encoder == "cnn":
-            self.char_encoder = CharCNN(n_chars, config.char_dim, config.char_hidden)
-            width += config.char_hidden
+        if config.char_encoder != "none":
+            encoder = CharCNN if config.char_encoder == "cnn" else CharLSTM
+            self.char_encoder = encoder(n_chars, config.char_dim, config.char_hidden)
+            width += self.char_encoder.out_dim
         self.shape_embedding = None
         if config.shape_features:
             self.shape_embedding = nn.Embedding(NUM_SHAPES, 8, padding_idx=PAD)

@@ -368,7 +368,11 @@ class Trainer:
             dropped = torch.rand(inputs.word_ids.shape, device=device) < run.drop[inputs.word_ids]
             inputs.word_ids = inputs.word_ids.masked_fill(dropped, UNK)
         log_probs = model(inputs)
-        loss = F.nll_loss(log_probs.flatten(0, 1), gold.to(device).flatten(), ignore_index=IGNORE)
+        # cross_entropy's log_softmax leaves log-probabilities unchanged; it is used for its label smoothing.
+        loss = F.cross_entropy(
+            log_probs.flatten(0, 1), gold.to(device).flatten(),
+            ignore_index=IGNORE, label_smoothing=self.config.label_smoothing,
+        )
         value = loss.item()
         if math.isfinite(value):
             run.optimizer.zero_grad(set_to_none=True)
@@ -383,6 +387,9 @@ class Trainer:
         if self.config.lr_schedule == "constant":
             return
         done = (epoch - 1 + progress) / self.config.epochs
+        if run.deadline is not None:  # a time limit ends the schedule early rather than cutting it off
+            limit = self.config.max_minutes * 60.0
+            done = min(1.0, max(done, 1.0 - (run.deadline - time.monotonic()) / limit))
         lr = self.config.lr * (1.0 - 0.95 * done)
         for group in run.optimizer.param_groups:
             group["lr"] = lr

@@ -12,7 +12,7 @@ from tagger_gui.core.project import Project
 from tagger_gui.core.resources import sample_project_path
 from tagger_gui.gui.document import Document
 from tagger_gui.gui.panels.training_panel import TrainingPanel
-from tagger_gui.gui.training_controller import TrainingController
+from tagger_gui.gui.training_controller import TrainingController, default_model_folder
 from tagger_gui.ml import training
 from tagger_gui.ml.config import preset_config
 
@@ -61,6 +61,22 @@ def test_train_keeps_the_model_beside_the_project_and_reopening_predicts_the_sam
     assert reopened.tagger is not None
     assert [p.best for p in reopened.tagger.predict(words)] == before
     assert reopened.panel.config().epochs == 2  # the project's training settings came back too
+
+
+def test_a_model_trained_untitled_moves_beside_the_project_when_it_is_first_saved(qtbot, tmp_path):
+    controller, document, _ = make_controller(qtbot)
+    with qtbot.waitSignal(controller.model_changed, timeout=60_000):
+        assert controller.start(small_config())
+    assert document.project.model_path == default_model_folder(None)
+    words = [s.words for s in document.corpus][:5]
+    before = [p.best for p in controller.tagger.predict(words)]
+    document.save(tmp_path / "new.tagproj")
+    assert document.project.model_path == tmp_path / "new.model"
+    assert Project.load(tmp_path / "new.tagproj").model_path == tmp_path / "new.model"
+    reopened, _, _ = make_controller(qtbot, tmp_path / "new.tagproj")
+    assert [p.best for p in reopened.tagger.predict(words)] == before
+    document.save(tmp_path / "copy.tagproj")  # a later Save As keeps pointing at the model it has
+    assert document.project.model_path == tmp_path / "new.model"
 
 
 def test_only_one_training_at_a_time_and_stop_button_ends_it_quickly(qtbot, saved_sample):

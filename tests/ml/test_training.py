@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+import time
+import types
 
 import numpy as np
 import pytest
@@ -189,3 +191,44 @@ def test_short_ewt_training_beats_the_majority_baseline(ewt):
     baseline = majority_baseline(ewt["train"], ewt["dev"]).accuracy
     assert baseline > 0.8  # words' most frequent tags already do well on EWT
     assert accuracy >= baseline + 0.04, (accuracy, baseline)  # measured: 0.882 vs 0.825
+
+
+def test_time_limit_ends_the_learning_rate_schedule_on_time():
+    """Half the time gone in epoch 1 of 100 puts a linear schedule half-way down, not 1% down."""
+    trainer = Trainer(preset_config("default", epochs=100, max_minutes=1.0, lr=0.01))
+    parameter = torch.zeros(1, requires_grad=True)
+    run = types.SimpleNamespace(optimizer=torch.optim.SGD([parameter], lr=1.0), deadline=time.monotonic() + 30.0)
+    trainer._set_learning_rate(1, 0.0, run)
+    assert run.optimizer.param_groups[0]["lr"] == pytest.approx(0.01 * (1 - 0.95 * 0.5), rel=0.01)
+    run.deadline = time.monotonic() - 1.0  # past the deadline: the schedule's end, never below it
+    trainer._set_learning_rate(1, 0.0, run)
+    assert run.optimizer.param_groups[0]["lr"] == pytest.approx(0.01 * 0.05)
+    run.deadline = None  # without a limit only the epochs count
+    trainer._set_learning_rate(51, 0.0, run)
+    assert run.optimizer.param_groups[0]["lr"] == pytest.approx(0.01 * (1 - 0.95 * 0.5))
+
+
+def test_label_smoothing_keeps_the_loss_off_zero_but_learns_the_same_tags():
+    data = many_toy()
+    plain, smoothed = Recorder(), Recorder()
+    Trainer(preset_config("default", epochs=25, dev_fraction=0.0), plain).fit(data)
+    result = Trainer(preset_config("default", epochs=25, label_smoothing=0.2, dev_fraction=0.0), smoothed).fit(data)
+    assert result.tagger.evaluate(toy_sentences()).accuracy == 1.0
+    # With 3 tags the smoothed target is (0.867, 0.067, 0.067): its entropy, 0.49, is the lowest loss possible.
+    assert plain.of("epoch")[-1].train_loss < 0.2
+    assert smoothed.of("epoch")[-1].train_loss > 0.45
+
+
+def test_character_lstm_encodes_a_word_the_same_whatever_shares_its_batch(toy):
+    vocab = Vocab.build([s.words for s in toy], ["DET", "NN", "V"])
+    model = build_model(preset_config("default", char_encoder="lstm", char_hidden=20), vocab).eval()
+    table = FormTable(vocab, 24)
+    alone = table.inputs(*pad_rows([table.rows(["dog"])], 0), "cpu")
+    beside_longer = table.inputs(*pad_rows([table.rows(["dog", "Everybody"])], 0), "cpu")
+    with torch.inference_mode():
+        encoder = model.char_encoder
+        assert encoder(alone.chars).shape == (1, 20)
+        dog = encoder(beside_longer.chars)[beside_longer.char_index[0, 0]]
+        assert torch.allclose(encoder(alone.chars)[0], dog, atol=1e-6)
+    result = Trainer(preset_config("default", char_encoder="lstm", epochs=30, dev_fraction=0.0)).fit(many_toy())
+    assert result.tagger.evaluate(toy_sentences()).accuracy == 1.0
