@@ -10,7 +10,7 @@ training speed ratio between the first preset and it.
 ``--seeds N`` trains each preset with seeds 1..N and adds the mean and spread;
 ``--ablation`` retrains each preset with each of its additions switched off in
 turn (character encoder, shape features, word dropout, dropout, learning-rate
-schedule, bidirectional LSTM) and prints a table of test / dev accuracy and time.
+schedule, label smoothing, bidirectional LSTM) and prints a table of test / dev accuracy and time.
 
     .venv/bin/python benchmarks/ewt.py [--data DIR] [--json OUT] [--epochs N]
         [--preset NAME[,NAME]] [--column upos[,xpos]] [--seeds N] [--ablation] [--set NAME=VALUE]
@@ -72,6 +72,7 @@ ABLATIONS: dict[str, dict] = {
     "no word dropout": {"word_dropout": 0.0},
     "no dropout": {"dropout": 0.0},
     "constant lr": {"lr_schedule": "constant"},
+    "no label smoothing": {"label_smoothing": 0.0},
     "unidirectional": {"bidirectional": False},
 }
 """Each addition of the accurate presets and the setting that switches it off."""

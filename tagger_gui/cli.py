@@ -112,7 +112,9 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--column", type=_column, default="upos", help="CoNLL-U tag column: upos, xpos or a number")
     p.add_argument("--seed", type=int)
-    p.add_argument("--max-minutes", type=float)
+    p.add_argument("--max-minutes", type=float,
+                   help="stop after M minutes, ending the learning-rate schedule on time (0 = no limit; "
+                        "default: the preset's)")
     p.set_defaults(run=_train)
 
 
@@ -216,7 +218,10 @@ def _train(args: argparse.Namespace) -> int:
     train = read_file(args.train, tag_column=args.column)
     dev = read_file(args.dev, tag_column=args.column) if args.dev else None
     overrides = {"epochs": args.epochs, "device": args.device, "seed": args.seed, "max_minutes": args.max_minutes}
-    config = preset_config(args.preset, **{k: v for k, v in overrides.items() if v is not None})
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if args.max_minutes == 0:
+        overrides["max_minutes"] = None
+    config = preset_config(args.preset, **overrides)
     hooks = _ProgressHooks()
     try:
         with _stop_on_ctrl_c() as stop:

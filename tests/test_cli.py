@@ -136,3 +136,11 @@ def test_train_offers_every_preset():
 
     for name in PRESETS:
         assert _parser().parse_args(["train", "data.conllu", "--out", "model", "--preset", name]).preset == name
+
+
+@pytest.mark.parametrize(("given", "kept"), [(["--max-minutes", "0"], None), (["--max-minutes", "3"], 3.0), ([], 9.5)])
+def test_max_minutes_zero_lifts_the_presets_time_limit(files, tmp_path, given, kept):
+    model = tmp_path / "model"
+    assert main(["train", str(files["dev"]), "--out", str(model), "--epochs", "1", "--device", "cpu", *given]) == 0
+    saved = json.loads((model / "model.json").read_text(encoding="utf-8"))
+    assert saved["config"]["max_minutes"] == kept

@@ -135,7 +135,9 @@ class BiLSTMTagger(nn.Module):
     def forward(self, inputs: ModelInputs) -> torch.Tensor:
         features = [self.word_embedding(inputs.word_ids)]
         if self.char_encoder is not None:
-            features.append(self.char_encoder(inputs.chars)[inputs.char_index])
+            # An embedding lookup, not tensor indexing: indexing's backward on a CPU sums with several
+            # threads in an order that varies, so one seed gave slightly different models per process.
+            features.append(F.embedding(inputs.char_index, self.char_encoder(inputs.chars)))
         if self.shape_embedding is not None:
             features.append(self.shape_embedding(inputs.shape_ids))
         x = self.dropout(torch.cat(features, dim=-1))

@@ -146,3 +146,15 @@ def test_loading_a_model_with_other_tags_offers_to_add_them(qtbot, saved_sample,
     assert {"B-LOC", "O"} <= set(document.corpus.tagset.names) and "B-LOC" in choices[0]
     document.undo_stack.undo()
     assert "B-LOC" not in document.corpus.tagset and controller.tagger is not None
+
+
+def test_the_time_limit_field_shows_no_limit_for_none_and_round_trips(qtbot):
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    editor = panel._editors["max_minutes"]
+    panel.set_config(preset_config("tutorial"))
+    assert panel.config().max_minutes is None and editor.text() == "no limit"
+    panel.set_config(preset_config("fast"))
+    assert panel.config().max_minutes == 2.0 and editor.text() == "2.0 min"
+    editor.setValue(0.0)
+    assert panel.config().max_minutes is None

@@ -21,6 +21,8 @@ def test_config_round_trip_and_presets():
     assert fast.epochs < PRESETS["default"].epochs and fast.max_minutes == 2.0
     tutorial = PRESETS["tutorial"]
     assert (tutorial.architecture, tutorial.optimizer, tutorial.lr, tutorial.batch_size) == ("tutorial", "sgd", 0.1, 1)
+    # the tutorial's plain loss and open-ended schedule, whatever the accurate presets add
+    assert (tutorial.label_smoothing, tutorial.max_minutes, tutorial.patience) == (0.0, None, 0)
 
 
 def test_config_rejects_unknown_keys_newer_versions_and_bad_values():

@@ -22,11 +22,12 @@ from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
 # The settings shown, in order; everything else keeps the preset's value.
 SHOWN_FIELDS = (
     "embedding_dim", "hidden_dim", "num_layers", "char_encoder", "dropout", "optimizer", "lr",
-    "batch_size", "epochs", "patience", "seed",
+    "batch_size", "epochs", "patience", "max_minutes", "seed",
 )
 _CHOICES = {"char_encoder": CHAR_ENCODERS, "optimizer": OPTIMIZERS}
 _LABELS = {"embedding_dim": "Word embedding size", "hidden_dim": "LSTM hidden size", "num_layers": "LSTM layers",
-           "char_encoder": "Character features", "lr": "Learning rate", "patience": "Early-stop patience"}
+           "char_encoder": "Character features", "lr": "Learning rate", "patience": "Early-stop patience",
+           "max_minutes": "Time limit"}
 DEV_FROM_SPLIT = "split"
 DEV_HELD_OUT = "held_out"
 
@@ -104,7 +105,10 @@ class TrainingPanel(QWidget):
 
     def _editor_for(self, name: str) -> QWidget:
         value = getattr(self._base, name)
-        if name in _CHOICES:
+        if name == "max_minutes":  # None (no limit) is shown as the spin box's lowest value, 0
+            editor = QDoubleSpinBox(decimals=1, minimum=0.0, maximum=10_000.0, singleStep=1.0, suffix=" min")
+            editor.setSpecialValueText("no limit")
+        elif name in _CHOICES:
             editor = QComboBox()
             editor.addItems(list(_CHOICES[name]))
         elif isinstance(value, bool):
@@ -156,6 +160,7 @@ class TrainingPanel(QWidget):
     def config(self) -> TrainConfig:
         """The settings as shown (validated by ``TrainConfig``: a bad value raises ``ValueError``)."""
         values = {name: self._value(editor) for name, editor in self._editors.items()}
+        values["max_minutes"] = values["max_minutes"] or None
         return self._base.replace(**values, device=self.device_box.currentData(),
                                   dev_fraction=self.fraction_box.value())
 
@@ -172,7 +177,8 @@ class TrainingPanel(QWidget):
     def _apply_config(self, config: TrainConfig) -> None:
         self._base = config
         for name, editor in self._editors.items():
-            self._set_value(editor, getattr(config, name))
+            value = getattr(config, name)
+            self._set_value(editor, value if value is not None else 0.0)
         self.fraction_box.setValue(config.dev_fraction)
         index = self.device_box.findData(config.device)
         self.device_box.setCurrentIndex(max(index, 0))
