@@ -38,7 +38,9 @@ class TrainConfig:
     num_layers: int = _field(2, "Number of stacked LSTM layers.")
     bidirectional: bool = _field(True, "Read each sentence left-to-right and right-to-left.")
     char_encoder: str = _field(
-        "cnn", "How a word's spelling is encoded: 'none', 'cnn' (a character CNN) or 'lstm' (a character BiLSTM). Lets unseen words be tagged."
+        "cnn",
+        "How a word's spelling is encoded: 'none', 'cnn' (a character CNN) or 'lstm' (a character BiLSTM, slower)."
+        " Lets unseen words be tagged.",
     )
     char_dim: int = _field(32, "Size of the character embedding vectors.")
     char_hidden: int = _field(96, "Output size of the character encoder.")
@@ -64,7 +66,9 @@ class TrainConfig:
     )
     seed: int = _field(1, "Random seed: the same seed and data give the same model on the same machine.")
     device: str = _field("auto", "'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'. 'auto' picks a GPU when there is one.")
-    max_minutes: float | None = _field(9.5, "Stop training after this many minutes (empty = no limit); a 'linear' schedule then ends on time.")
+    max_minutes: float | None = _field(
+        9.5, "Stop training after this many minutes (empty = no limit); a 'linear' schedule then ends on time."
+    )
     dev_fraction: float = _field(
         0.1, "Without a dev set, hold out this fraction of the training sentences to pick the best epoch."
     )
