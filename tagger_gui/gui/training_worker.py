@@ -63,8 +63,8 @@ class _Pending:
 class _SignalHooks(TrainingHooks):
     """Trainer hooks (worker thread) that forward throttled plain data to the worker's signals."""
 
-    def __init__(self, worker: "TrainingWorker", epochs: int) -> None:
-        self.worker, self.epochs = worker, epochs
+    def __init__(self, worker: "TrainingWorker", epochs: int, time_limit: float | None = None) -> None:
+        self.worker, self.epochs, self.time_limit = worker, epochs, time_limit
         self.pending = _Pending()
         self.throttle = Throttle()
         self.started = time.monotonic()
@@ -101,6 +101,8 @@ class _SignalHooks(TrainingHooks):
         total = self.epochs * self.batches_per_epoch
         elapsed = time.monotonic() - self.started
         eta = elapsed / info.step * (total - info.step) if info.step else None
+        if self.time_limit is not None:  # the trainer stops at its time limit, whatever epochs remain
+            eta = min(eta if eta is not None else self.time_limit, max(self.time_limit - elapsed, 0.0))
         return Progress(info.epoch, self.epochs, info.batch, info.n_batches, info.words_per_second, eta)
 
 
@@ -117,7 +119,8 @@ class TrainingWorker(Worker):
         self.config, self.data = config, data
 
     def work(self) -> TrainResult:
-        hooks = _SignalHooks(self, self.config.epochs)
+        limit = self.config.max_minutes
+        hooks = _SignalHooks(self, self.config.epochs, None if limit is None else limit * 60.0)
         return Trainer(self.config, hooks).fit(
             self.data.train, self.data.dev, tagset=self.data.tagset, should_stop=self.stop_event
         )

@@ -9,7 +9,8 @@ import pytest
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.project import Project
 from tagger_gui.core.resources import sample_project_path
-from tagger_gui.gui.training_worker import TrainingData, TrainingJob
+from tagger_gui.gui.training_worker import TrainingData, TrainingJob, _SignalHooks
+from tagger_gui.ml.training import BatchInfo
 from tagger_gui.ml.config import preset_config
 
 
@@ -67,3 +68,15 @@ def test_the_snapshot_is_not_changed_by_later_edits(sample_data):
     data = TrainingData.snapshot(sample_data.train, None, sample_data.tagset)
     sample_data.train[0].tokens[0].tag = "CHANGED"
     assert data.train[0].tags == original
+
+
+def test_eta_never_passes_the_time_limit():
+    hooks = _SignalHooks(worker=None, epochs=10, time_limit=60.0)
+    hooks.batches_per_epoch = 10
+    hooks.started = time.monotonic() - 30.0  # 30 s for 1 of 100 batches: 49.5 minutes to go by the epochs
+    progress = hooks._progress(BatchInfo(epoch=1, batch=1, n_batches=10, step=1, loss=1.0, words_per_second=1.0))
+    assert progress.eta_seconds == pytest.approx(30.0, abs=1.0)
+    unlimited = _SignalHooks(worker=None, epochs=10)
+    unlimited.batches_per_epoch, unlimited.started = 10, hooks.started
+    progress = unlimited._progress(BatchInfo(epoch=1, batch=1, n_batches=10, step=1, loss=1.0, words_per_second=1.0))
+    assert progress.eta_seconds == pytest.approx(30.0 * 99, rel=0.01)

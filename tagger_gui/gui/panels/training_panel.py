@@ -233,7 +233,7 @@ class TrainingPanel(QWidget):
         self.progress_bar.setValue(int(100 * done))
         self.progress_bar.setFormat(f"epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}")
         self.speed_label.setText(
-            f"{progress.words_per_second:,.0f} words/s · ETA {_format_seconds(progress.eta_seconds)} (if no early stop)"
+            f"{progress.words_per_second:,.0f} words/s · ETA {_format_seconds(progress.eta_seconds)} (at the latest)"
         )
 
     def add_epoch(self, summary: EpochSummary) -> None:
