@@ -9,8 +9,8 @@ training speed ratio between the first preset and it.
 
 ``--seeds N`` trains each preset with seeds 1..N and adds the mean and spread;
 ``--ablation`` retrains each preset with each of its additions switched off in
-turn (character encoder, shape features, word dropout, dropout, learning-rate
-schedule, label smoothing, bidirectional LSTM) and prints a table of test / dev accuracy and time.
+turn (character encoder, shape features, suffixes, word dropout, dropout,
+learning-rate schedule, label smoothing, bidirectional LSTM) and prints a table of test / dev accuracy and time.
 
     .venv/bin/python benchmarks/ewt.py [--data DIR] [--json OUT] [--epochs N]
         [--preset NAME[,NAME]] [--column upos[,xpos]] [--seeds N] [--ablation] [--set NAME=VALUE]
@@ -69,6 +69,7 @@ def _tagging_speed(tagger, sentences) -> float:
 ABLATIONS: dict[str, dict] = {
     "no char encoder": {"char_encoder": "none"},
     "no shape features": {"shape_features": False},
+    "no suffixes": {"suffix_length": 0},
     "no word dropout": {"word_dropout": 0.0},
     "no dropout": {"dropout": 0.0},
     "constant lr": {"lr_schedule": "constant"},

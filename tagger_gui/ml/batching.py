@@ -35,6 +35,7 @@ class ModelInputs:
         shape_ids: ``[B, L]`` shape indices.
         chars: ``[U, C]`` character indices of the batch's ``U`` distinct forms.
         char_index: ``[B, L]`` row of ``chars`` for each token.
+        suffix_ids: ``[B, L, S]`` indices of each word's last 1..S letters (``S`` may be 0).
         lengths: ``[B]`` sentence lengths (CPU), or ``None`` when all equal ``L``.
     """
 
@@ -42,6 +43,7 @@ class ModelInputs:
     shape_ids: torch.Tensor
     chars: torch.Tensor
     char_index: torch.Tensor
+    suffix_ids: torch.Tensor
     lengths: torch.Tensor | None
 
 
@@ -52,13 +54,15 @@ class FormTable:
     adding forms not seen before.
     """
 
-    def __init__(self, vocab: Vocab, max_chars: int) -> None:
+    def __init__(self, vocab: Vocab, max_chars: int, suffix_length: int) -> None:
         self.vocab = vocab
         self.max_chars = max_chars
+        self.suffix_length = suffix_length
         self._row: dict[str, int] = {}
         self._word_ids: list[int] = [PAD]
         self._shape_ids: list[int] = [PAD]
         self._chars: list[list[int]] = [[]]
+        self._suffix_ids: list[list[int]] = [[PAD] * suffix_length]
         self._tensors: tuple[torch.Tensor, ...] | None = None
 
     def __len__(self) -> int:
@@ -79,11 +83,12 @@ class FormTable:
             self._word_ids.append(self.vocab.word_id(word))
             self._shape_ids.append(word_shape(word))
             self._chars.append(self.vocab.char_ids(word, self.max_chars))
+            self._suffix_ids.append(self.vocab.suffix_ids(word, self.suffix_length))
             self._tensors = None
         return row
 
-    def tensors(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-        """``(word_ids [N], shape_ids [N], chars [N, C], char_lengths [N])`` of all rows (cached)."""
+    def tensors(self) -> tuple[torch.Tensor, ...]:
+        """``(word_ids [N], shape_ids [N], chars [N, C], char_lengths [N], suffix_ids [N, S])`` of all rows (cached)."""
         if self._tensors is None:
             lengths = np.fromiter((len(c) for c in self._chars), dtype=np.int64, count=len(self._chars))
             chars = np.zeros((len(self._chars), max(1, int(lengths.max()))), dtype=np.int64)
@@ -94,12 +99,13 @@ class FormTable:
                 torch.tensor(self._shape_ids),
                 torch.from_numpy(chars),
                 torch.from_numpy(lengths),
+                torch.tensor(self._suffix_ids, dtype=torch.int64).reshape(len(self._suffix_ids), self.suffix_length),
             )
         return self._tensors
 
     def inputs(self, rows: torch.Tensor, lengths: torch.Tensor | None, device: torch.device) -> ModelInputs:
         """Model inputs for a ``[B, L]`` tensor of form rows."""
-        word_ids, shape_ids, chars, char_lengths = self.tensors()
+        word_ids, shape_ids, chars, char_lengths, suffix_ids = self.tensors()
         unique, inverse = torch.unique(rows, return_inverse=True)
         width = max(1, int(char_lengths[unique].max()))
         return ModelInputs(
@@ -107,6 +113,7 @@ class FormTable:
             shape_ids=shape_ids[rows].to(device),
             chars=chars[unique, :width].to(device),
             char_index=inverse.to(device),
+            suffix_ids=suffix_ids[rows].to(device),
             lengths=lengths,
         )
 

@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-CONFIG_VERSION = 1
+CONFIG_VERSION = 2
 
 ARCHITECTURES = ("tutorial", "bilstm")
 CHAR_ENCODERS = ("none", "cnn", "lstm")
@@ -46,6 +46,9 @@ class TrainConfig:
     char_hidden: int = _field(96, "Output size of the character encoder.")
     max_word_chars: int = _field(24, "Longer words keep their first and last half of this many characters.")
     shape_features: bool = _field(True, "Add a small embedding of the word's shape (case, digits, punctuation).")
+    suffix_length: int = _field(
+        3, "Add embeddings of the word's last 1, 2, ... this many letters (0 = none): endings tag unseen words."
+    )
     lowercase: bool = _field(True, "Look words up in lower case (the spelling encoder still sees the case).")
     min_freq: int = _field(1, "Words seen fewer times than this in training are treated as unknown.")
     dropout: float = _field(0.33, "Dropout on the LSTM inputs and outputs (0 = none).")
@@ -67,7 +70,9 @@ class TrainConfig:
     seed: int = _field(1, "Random seed: the same seed and data give the same model on the same machine.")
     device: str = _field("auto", "'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'. 'auto' picks a GPU when there is one.")
     max_minutes: float | None = _field(
-        9.5, "Stop training after this many minutes (empty = no limit); a 'linear' schedule then ends on time."
+        9.5,
+        "Stop training after this many minutes (empty = no limit); a 'linear' schedule that would run"
+        " past it is shortened to end on time.",
     )
     dev_fraction: float = _field(
         0.1, "Without a dev set, hold out this fraction of the training sentences to pick the best epoch."
@@ -85,6 +90,7 @@ class TrainConfig:
             (self.lr_schedule in LR_SCHEDULES, "lr_schedule", f"one of {LR_SCHEDULES}"),
             (min(self.embedding_dim, self.hidden_dim, self.num_layers) >= 1, "embedding_dim/hidden_dim/num_layers", ">= 1"),
             (min(self.char_dim, self.char_hidden, self.max_word_chars) >= 1, "char_dim/char_hidden/max_word_chars", ">= 1"),
+            (0 <= self.suffix_length <= 8, "suffix_length", "in [0, 8]"),
             (0.0 <= self.dropout < 1.0, "dropout", "in [0, 1)"),
             (self.word_dropout >= 0.0, "word_dropout", ">= 0"),
             (self.lr > 0, "lr", "> 0"),
@@ -114,12 +120,15 @@ class TrainConfig:
     def from_dict(cls, data: dict[str, Any]) -> "TrainConfig":
         """Inverse of ``to_dict``; ``ValueError`` on a newer version or an unknown key.
 
-        Missing keys take their default, so older files keep loading.
+        Missing keys take their default, so older files keep loading; a setting that
+        changes the model's shape is missing from older files as switched off.
         """
         data = dict(data)
         version = data.pop("version", CONFIG_VERSION)
         if not isinstance(version, int) or version > CONFIG_VERSION:
             raise ValueError(f"training settings version {version!r} is newer than this program ({CONFIG_VERSION})")
+        if version < 2:
+            data.setdefault("suffix_length", 0)
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
@@ -141,6 +150,7 @@ PRESETS: dict[str, TrainConfig] = {
         bidirectional=False,
         char_encoder="none",
         shape_features=False,
+        suffix_length=0,
         lowercase=False,
         dropout=0.0,
         word_dropout=0.0,

@@ -3,8 +3,9 @@
 ``TutorialTagger`` is the ``LSTMTagger`` of the PyTorch tutorial "Sequence Models and
 Long Short-Term Memory Networks" (embedding -> LSTM -> linear -> log_softmax), with
 its parameter names kept so the correspondence is plain. ``BiLSTMTagger`` adds what
-an accurate tagger needs: a character CNN so unseen words are tagged from their
-spelling, a word-shape embedding, a bidirectional multi-layer LSTM and dropout.
+an accurate tagger needs: a character CNN and suffix embeddings so unseen words
+are tagged from their spelling, a word-shape embedding, a bidirectional multi-layer
+LSTM and dropout.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from tagger_gui.ml.batching import ModelInputs
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.vocab import NUM_SHAPES, PAD, Vocab
+
+SUFFIX_DIM = 16
+"""Size of each suffix embedding (one per ending length)."""
 
 
 def run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
@@ -106,12 +110,12 @@ class LockedDropout(nn.Module):
 
 
 class BiLSTMTagger(nn.Module):
-    """Word + character + shape features -> stacked (Bi)LSTM layers -> linear -> log_softmax.
+    """Word + character + shape + suffix features -> stacked (Bi)LSTM layers -> linear -> log_softmax.
 
     The LSTM layers are separate modules so that locked dropout runs between them.
     """
 
-    def __init__(self, config: TrainConfig, n_words: int, n_chars: int, n_tags: int) -> None:
+    def __init__(self, config: TrainConfig, n_words: int, n_chars: int, n_tags: int, n_suffixes: int) -> None:
         super().__init__()
         self.word_embedding = nn.Embedding(n_words, config.embedding_dim, padding_idx=PAD)
         width = config.embedding_dim
@@ -124,6 +128,10 @@ class BiLSTMTagger(nn.Module):
         if config.shape_features:
             self.shape_embedding = nn.Embedding(NUM_SHAPES, 8, padding_idx=PAD)
             width += 8
+        self.suffix_embedding = None
+        if config.suffix_length > 0:
+            self.suffix_embedding = nn.Embedding(n_suffixes, SUFFIX_DIM, padding_idx=PAD)
+            width += SUFFIX_DIM * config.suffix_length
         self.dropout = LockedDropout(config.dropout)
         out_width = config.hidden_dim * (2 if config.bidirectional else 1)
         self.lstms = nn.ModuleList(
@@ -140,6 +148,8 @@ class BiLSTMTagger(nn.Module):
             features.append(F.embedding(inputs.char_index, self.char_encoder(inputs.chars)))
         if self.shape_embedding is not None:
             features.append(self.shape_embedding(inputs.shape_ids))
+        if self.suffix_embedding is not None:
+            features.append(self.suffix_embedding(inputs.suffix_ids).flatten(2))
         x = self.dropout(torch.cat(features, dim=-1))
         for lstm in self.lstms:
             x = self.dropout(run_lstm(lstm, x, inputs.lengths))
@@ -150,4 +160,4 @@ def build_model(config: TrainConfig, vocab: Vocab) -> nn.Module:
     """A freshly initialised model of ``config.architecture`` sized for ``vocab``."""
     if config.architecture == "tutorial":
         return TutorialTagger(config.embedding_dim, config.hidden_dim, len(vocab.words), len(vocab.tags))
-    return BiLSTMTagger(config, len(vocab.words), len(vocab.chars), len(vocab.tags))
+    return BiLSTMTagger(config, len(vocab.words), len(vocab.chars), len(vocab.tags), len(vocab.suffixes))

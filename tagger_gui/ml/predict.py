@@ -83,7 +83,7 @@ class Tagger:
 
     def predict(self, sentences: Sequence[Sequence[str]]) -> list[Prediction]:
         """Score every word of ``sentences`` (each a list of words), in input order."""
-        table = FormTable(self.vocab, self.config.max_word_chars)
+        table = FormTable(self.vocab, self.config.max_word_chars, self.config.suffix_length)
         rows = [table.rows(words) for words in sentences]
         lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
         empty = np.zeros((0, len(self.tag_names)), dtype=np.float32)

@@ -176,6 +176,7 @@ class _Run:
     stop: Callable[[], bool]
     deadline: float | None
     started: float = dataclasses.field(default_factory=time.monotonic)
+    behind_time: bool = False
     step: int = 0
     best_state: dict[str, torch.Tensor] | None = None
     best_epoch: int = 0
@@ -216,6 +217,7 @@ class Trainer:
                 break
             history.append(summary)
             self.hooks.on_epoch_end(summary)
+            self._check_pace(epoch, run)
             if self._patience_spent(epoch, run):
                 run.stopped = "early_stopping"
                 break
@@ -245,8 +247,9 @@ class Trainer:
             self._tag_names(train, dev, tagset),
             lowercase=config.lowercase,
             min_freq=config.min_freq,
+            suffix_length=config.suffix_length,
         )
-        table = FormTable(vocab, config.max_word_chars)
+        table = FormTable(vocab, config.max_word_chars, config.suffix_length)
         data = self._encode(train, table, vocab)
         model = build_model(config, vocab).to(device)
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
@@ -387,12 +390,25 @@ class Trainer:
         if self.config.lr_schedule == "constant":
             return
         done = (epoch - 1 + progress) / self.config.epochs
-        if run.deadline is not None:  # a time limit ends the schedule early rather than cutting it off
+        if run.behind_time:  # the time limit ends the schedule early rather than cutting it off
             limit = self.config.max_minutes * 60.0
             done = min(1.0, max(done, 1.0 - (run.deadline - time.monotonic()) / limit))
         lr = self.config.lr * (1.0 - 0.95 * done)
         for group in run.optimizer.param_groups:
             group["lr"] = lr
+
+    def _check_pace(self, epoch: int, run: _Run) -> None:
+        """After ``epoch``, note whether the run is on course to pass its time limit.
+
+        Only then does the clock take part in the learning-rate schedule. A run that
+        fits its limit follows the epochs alone, so its result does not depend on how
+        fast this particular run happened to go.
+        """
+        if run.deadline is None or run.behind_time:
+            return
+        now = time.monotonic()
+        projected_end = now + (self.config.epochs - epoch) * (now - run.started) / epoch
+        run.behind_time = projected_end > run.deadline
 
     @staticmethod
     def _interruption(run: _Run) -> str | None:

@@ -1,7 +1,7 @@
 """Word, character, shape and tag indices with unknown-word handling.
 
-Index 0 is padding and index 1 the unknown item in the word and character
-tables (``PAD``, ``UNK``). A word is looked up as written, then (when the
+Index 0 is padding and index 1 the unknown item in the word, character and
+suffix tables (``PAD``, ``UNK``). A word is looked up as written, then (when the
 vocabulary is lower-cased) in lower case, then falls back to ``UNK``; its
 character ids and shape id are computed from the original spelling, so the
 model can still tag a word it has never seen.
@@ -52,6 +52,7 @@ class Vocab:
         tags: tag names by index (the model's output order).
         lowercase: look words up in lower case after trying the exact form.
         word_counts: training counts aligned with ``words`` (used for word dropout).
+        suffixes: the lower-cased word endings (of 1 to ``suffix_length`` letters) seen in training.
     """
 
     words: list[str]
@@ -59,9 +60,11 @@ class Vocab:
     tags: list[str]
     lowercase: bool = True
     word_counts: list[int] = field(default_factory=list)
+    suffixes: list[str] = field(default_factory=lambda: list(SPECIALS))
 
     def __post_init__(self) -> None:
         self._word_index = {w: i for i, w in enumerate(self.words)}
+        self._suffix_index = {s: i for i, s in enumerate(self.suffixes)}
         self._char_index = {c: i for i, c in enumerate(self.chars)}
         self._tag_index = {t: i for i, t in enumerate(self.tags)}
 
@@ -73,8 +76,12 @@ class Vocab:
         *,
         lowercase: bool = True,
         min_freq: int = 1,
+        suffix_length: int = 0,
     ) -> "Vocab":
-        """Vocabulary of ``sentences`` (lists of words): words seen ``min_freq`` times or more."""
+        """Vocabulary of ``sentences`` (lists of words): words seen ``min_freq`` times or more.
+
+        Every ending of up to ``suffix_length`` letters of a training word is kept.
+        """
         counts: Counter[str] = Counter()
         chars: Counter[str] = Counter()
         for words in sentences:  # one C-level update per sentence: fast, and short enough to share the GIL
@@ -87,6 +94,7 @@ class Vocab:
             tags=list(tags),
             lowercase=lowercase,
             word_counts=[0, 0] + [counts[w] for w in kept],
+            suffixes=SPECIALS + _endings({w.lower() for w in counts}, suffix_length),
         )
 
     def word_id(self, word: str) -> int:
@@ -107,6 +115,16 @@ class Vocab:
             word = word[:half] + word[len(word) - (max_chars - half):]
         return [BOW, *(self._char_index.get(c, UNK) for c in word), EOW]
 
+    def suffix_ids(self, word: str, suffix_length: int) -> list[int]:
+        """Indices of the last 1, 2, ... ``suffix_length`` letters of ``word`` (lower-cased).
+
+        ``PAD`` where the word is shorter than the ending, ``UNK`` for an ending not seen in training.
+        """
+        word = word.lower()
+        return [
+            self._suffix_index.get(word[-n:], UNK) if n <= len(word) else PAD for n in range(1, suffix_length + 1)
+        ]
+
     def tag_id(self, tag: str) -> int:
         """Index of tag ``tag`` (``KeyError`` if the model does not know it)."""
         return self._tag_index[tag]
@@ -119,6 +137,7 @@ class Vocab:
             "tags": self.tags,
             "lowercase": self.lowercase,
             "word_counts": self.word_counts,
+            "suffixes": self.suffixes,
         }
 
     @classmethod
@@ -130,4 +149,10 @@ class Vocab:
             tags=list(data["tags"]),
             lowercase=bool(data["lowercase"]),
             word_counts=list(data.get("word_counts", [])),
+            suffixes=list(data.get("suffixes", SPECIALS)),
         )
+
+
+def _endings(words: Iterable[str], longest: int) -> list[str]:
+    """The distinct endings of 1 to ``longest`` letters of ``words``, sorted."""
+    return sorted({word[-n:] for word in words for n in range(1, min(longest, len(word)) + 1)})

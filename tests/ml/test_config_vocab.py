@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from tagger_gui.ml.batching import FormTable, length_batches, pad_rows, sorted_batches
 from tagger_gui.ml.config import CONFIG_VERSION, PRESETS, TrainConfig, preset_config
@@ -59,6 +60,26 @@ def test_char_ids_mark_word_edges_and_keep_both_ends_of_long_words():
     assert vocab.char_ids("a?", 10)[2] == UNK
 
 
+def test_suffix_ids_cover_each_ending_length_of_training_words():
+    vocab = Vocab.build([["Walking", "a"]], [], suffix_length=3)
+    ids = vocab.suffix_ids("TALKING", 3)  # unseen word, seen endings, any case
+    assert [vocab.suffixes[i] for i in ids] == ["g", "ng", "ing"]
+    assert vocab.suffix_ids("ox", 3) == [UNK, UNK, PAD]  # unseen endings; too short for three letters
+    assert "alking" not in vocab.suffixes and vocab.suffix_ids("a", 0) == []
+    assert Vocab.from_dict(vocab.to_dict()).suffix_ids("ring", 3) == ids
+    table = FormTable(vocab, 10, 3)
+    inputs = table.inputs(torch.from_numpy(table.rows(["walking", "ox"])).unsqueeze(0), None, "cpu")
+    assert inputs.suffix_ids.tolist() == [[ids, [UNK, UNK, PAD]]]
+
+
+def test_settings_from_before_suffixes_load_without_them():
+    old = TrainConfig().to_dict()
+    old["version"] = 1
+    del old["suffix_length"]
+    assert TrainConfig.from_dict(old).suffix_length == 0
+    assert TrainConfig.from_dict(TrainConfig().to_dict()).suffix_length == TrainConfig().suffix_length > 0
+
+
 def test_word_shapes():
     assert word_shape("dog") != word_shape("Dog") != word_shape("DOG")
     assert word_shape("1,000") == word_shape("42") != word_shape("A4")
@@ -83,7 +104,7 @@ def test_sorted_batches_cap_padded_tokens():
 
 def test_form_table_and_padding():
     vocab = Vocab.build([["a", "b"]], [])
-    table = FormTable(vocab, 10)
+    table = FormTable(vocab, 10, 0)
     rows = table.rows(["a", "zz", "a"])
     assert rows[0] == rows[2] != rows[1] and PAD not in rows
     matrix, lengths = pad_rows([rows, rows[:1]], PAD)

@@ -81,7 +81,7 @@ def test_packed_batches_score_like_single_sentences(toy):
     config = preset_config("default", dropout=0.0)
     result = Trainer(config.replace(epochs=1, dev_fraction=0.0)).fit(toy)
     separately = result.tagger.predict([s.words for s in toy])  # lengths 5 and 4: one batch each
-    table = FormTable(result.tagger.vocab, config.max_word_chars)
+    table = FormTable(result.tagger.vocab, config.max_word_chars, config.suffix_length)
     rows, lengths = pad_rows([table.rows(s.words) for s in toy], 0)
     assert lengths is not None
     with torch.inference_mode():
@@ -194,18 +194,40 @@ def test_short_ewt_training_beats_the_majority_baseline(ewt):
 
 
 def test_time_limit_ends_the_learning_rate_schedule_on_time():
-    """Half the time gone in epoch 1 of 100 puts a linear schedule half-way down, not 1% down."""
+    """Half the time gone in epoch 1 of 100 puts a late run's schedule half-way down, not 1% down."""
     trainer = Trainer(preset_config("default", epochs=100, max_minutes=1.0, lr=0.01))
     parameter = torch.zeros(1, requires_grad=True)
-    run = types.SimpleNamespace(optimizer=torch.optim.SGD([parameter], lr=1.0), deadline=time.monotonic() + 30.0)
+    run = types.SimpleNamespace(
+        optimizer=torch.optim.SGD([parameter], lr=1.0), deadline=time.monotonic() + 30.0, behind_time=False
+    )
+    trainer._set_learning_rate(1, 0.0, run)  # on course: the clock does not count
+    assert run.optimizer.param_groups[0]["lr"] == pytest.approx(0.01)
+    run.behind_time = True
     trainer._set_learning_rate(1, 0.0, run)
     assert run.optimizer.param_groups[0]["lr"] == pytest.approx(0.01 * (1 - 0.95 * 0.5), rel=0.01)
     run.deadline = time.monotonic() - 1.0  # past the deadline: the schedule's end, never below it
     trainer._set_learning_rate(1, 0.0, run)
     assert run.optimizer.param_groups[0]["lr"] == pytest.approx(0.01 * 0.05)
-    run.deadline = None  # without a limit only the epochs count
+    run.behind_time = False  # on course (or without a limit) only the epochs count
     trainer._set_learning_rate(51, 0.0, run)
     assert run.optimizer.param_groups[0]["lr"] == pytest.approx(0.01 * (1 - 0.95 * 0.5))
+
+
+def test_only_a_run_projected_to_pass_its_limit_follows_the_clock():
+    trainer = Trainer(preset_config("default", epochs=10, max_minutes=1.0))
+    now = time.monotonic()
+    on_course = types.SimpleNamespace(deadline=now + 50.0, started=now - 1.0, behind_time=False)
+    trainer._check_pace(1, on_course)  # 1 s per epoch, 9 to go, 50 s left
+    assert not on_course.behind_time
+    late = types.SimpleNamespace(deadline=now + 50.0, started=now - 10.0, behind_time=False)
+    trainer._check_pace(1, late)  # 10 s per epoch, 90 s to go
+    assert late.behind_time
+    late.started = now  # a later fast epoch does not switch the clock off again
+    trainer._check_pace(2, late)
+    assert late.behind_time
+    unlimited = types.SimpleNamespace(deadline=None, started=now - 100.0, behind_time=False)
+    trainer._check_pace(1, unlimited)
+    assert not unlimited.behind_time
 
 
 def test_label_smoothing_keeps_the_loss_off_zero_but_learns_the_same_tags():
@@ -222,7 +244,7 @@ def test_label_smoothing_keeps_the_loss_off_zero_but_learns_the_same_tags():
 def test_character_lstm_encodes_a_word_the_same_whatever_shares_its_batch(toy):
     vocab = Vocab.build([s.words for s in toy], ["DET", "NN", "V"])
     model = build_model(preset_config("default", char_encoder="lstm", char_hidden=20), vocab).eval()
-    table = FormTable(vocab, 24)
+    table = FormTable(vocab, 24, 0)
     alone = table.inputs(*pad_rows([table.rows(["dog"])], 0), "cpu")
     beside_longer = table.inputs(*pad_rows([table.rows(["dog", "Everybody"])], 0), "cpu")
     with torch.inference_mode():
