@@ -176,9 +176,9 @@ PRESETS: dict[str, TrainConfig] = {
 """Named starting points. ``tutorial`` is the PyTorch sequence-models tutorial's
 LSTMTagger and schedule (its toy sizes: embedding = hidden = 6, SGD 0.1, one sentence
 per step, 300 epochs); ``default`` is the accurate tagger: a 50-epoch linear schedule
-(about 8.5 minutes on 2 CPU cores for UD English-EWT) that a 9.5-minute limit ends on
+(about 9 minutes on 2 CPU cores for UD English-EWT) that a 9.5-minute limit ends on
 time on slower machines; ``fast`` is the default's features with one BiLSTM layer and a
-15-epoch schedule (about 1.5 minutes there), ended on time at 2 minutes. Neither stops
+15-epoch schedule (about 2 minutes there), ended on time at 2 minutes. Neither stops
 early, which would cut the schedule off before the learning rate has come down; the
 best epoch on dev is still the one kept."""
 
