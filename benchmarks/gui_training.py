@@ -14,11 +14,9 @@ Targets (issue 4): largest event-loop delay <= 50 ms; in-app words/s >= 90% of h
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -31,9 +29,12 @@ from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
 from tagger_gui.core.formats import read_file  # noqa: E402
 from tagger_gui.gui.app import create_application  # noqa: E402
 from tagger_gui.gui.panels.training_panel import TrainingPanel  # noqa: E402
-from tagger_gui.gui.training_worker import TrainingData, TrainingJob  # noqa: E402
+from tagger_gui.gui.background import QtRunner  # noqa: E402
+from tagger_gui.ml.runtime import freeze_long_lived  # noqa: E402
+from tagger_gui.session.jobs import Job, JobSlot  # noqa: E402
+from tagger_gui.session.training import LossPoints, Progress, TrainingData, training_task  # noqa: E402
 from tagger_gui.ml.config import preset_config  # noqa: E402
-from tagger_gui.ml.training import Trainer, TrainingHooks, warm_up  # noqa: E402
+from tagger_gui.ml.training import EpochSummary, Trainer, TrainingHooks, TrainingInfo, warm_up  # noqa: E402
 
 TICK_MS = 10
 
@@ -66,23 +67,32 @@ def train_in_app(app, config, train, dev) -> tuple[list[float], object]:
     panel.resize(420, 800)
     panel.show()
     app.processEvents()  # the first paint of the panel and plot is not part of training
-    job = TrainingJob(config, TrainingData.snapshot(train, dev, _tagset(train)))
-    job.started.connect(panel.show_started)
-    job.losses.connect(panel.plot.add_losses)
-    job.progress.connect(panel.show_progress)
-    job.epoch_ended.connect(panel.add_epoch)
     outcome: dict = {}
-    job.finished.connect(lambda result: (outcome.setdefault("result", result), app.quit()))
-    job.failed.connect(lambda message, details: (outcome.setdefault("error", message), app.quit()))
+    job = Job("training", training_task(config, TrainingData.snapshot(train, dev, _tagset(train)), None),
+              on_done=lambda result: (outcome.setdefault("result", result.result), app.quit()),
+              on_failed=lambda message, details: (outcome.setdefault("error", message), app.quit()),
+              on_progress=lambda event: show_event(panel, event))
     probe = LatenessProbe()
     probe.start()
-    job.start()
+    JobSlot(QtRunner(panel)).start(job)
     app.exec()
     probe.stop()
     if "error" in outcome:
         raise SystemExit(f"training failed: {outcome['error']}")
     panel.grab().save(str(REPO / "out" / "gui_training_panel.png"))
     return probe.delays_ms, outcome["result"]
+
+
+def show_event(panel, event) -> None:
+    """What the window's training controller does with each report of the run."""
+    if isinstance(event, LossPoints):
+        panel.plot.add_losses(event.steps, event.losses)
+    elif isinstance(event, Progress):
+        panel.show_progress(event)
+    elif isinstance(event, TrainingInfo):
+        panel.show_started(event)
+    elif isinstance(event, EpochSummary):
+        panel.add_epoch(event)
 
 
 def _tagset(train):
@@ -106,7 +116,7 @@ def main() -> int:
     config = preset_config("default", epochs=args.epochs, patience=0, device="cpu")
     (REPO / "out").mkdir(exist_ok=True)
     app = create_application()  # as the app: Python's cyclic GC runs only in the UI thread
-    gc.freeze()  # as the window does with a loaded corpus (Document)
+    freeze_long_lived()  # as the window does with a loaded corpus (Document)
     warm_up()  # as the app does at launch
 
     delays, app_result = train_in_app(app, config, train, dev)

@@ -36,12 +36,13 @@ from typing import Iterator, NoReturn, Sequence
 
 from tqdm import tqdm
 
-from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, write_file
 from tagger_gui.core.atomic import atomic_write_text
+from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
+from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, write_file
 from tagger_gui.ml.bundle import BundleError, load_bundle, save_bundle
 from tagger_gui.ml.config import PRESETS, preset_config
 from tagger_gui.ml.metrics import Evaluation
-from tagger_gui.ml.predict import Prediction
+from tagger_gui.ml.corpus_predict import predict_in_chunks
 from tagger_gui.ml.scores import score_table
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingError, TrainingHooks, TrainingInfo
 
@@ -106,6 +107,8 @@ def _parser() -> argparse.ArgumentParser:
 def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("train", type=Path, help="training data")
     p.add_argument("--dev", type=Path, help="development data to pick the best epoch (default: hold out part of TRAIN)")
+    p.add_argument("--dev-fraction", type=float, default=DevChoice().fraction,
+                   help="without --dev, the share of TRAIN held out (chosen by sentence id, as in the window)")
     p.add_argument("--out", type=Path, required=True, help="where to save the model (a folder, or NAME.json)")
     p.add_argument("--preset", choices=sorted(PRESETS), default="default")
     p.add_argument("--epochs", type=int)
@@ -152,13 +155,15 @@ def _window(argv: list[str]) -> int:
                      epilog=f"Headless commands: {PROG} {{{','.join(SUBCOMMANDS)}}} --help")
     parser.add_argument("file", nargs="?", type=Path, help="a project or corpus file to open")
     parser.add_argument("--screenshot", type=Path, help="save a screenshot of the window to this PNG and exit")
+    parser.add_argument("--column", type=_column, default="upos",
+                        help="for a CoNLL-U corpus: the column holding the tags (upos, xpos or a number)")
     args = parser.parse_args(argv)
     try:
         from tagger_gui.gui.app import run_window
     except ImportError as error:
         print(f"{PROG}: the window is not available ({error})", file=sys.stderr)
         return 2
-    return run_window(args.file, args.screenshot)
+    return run_window(args.file, args.screenshot, args.column)
 
 
 # ------------------------------------------------------------------- train
@@ -216,7 +221,10 @@ def _stop_on_ctrl_c() -> Iterator[threading.Event]:
 
 def _train(args: argparse.Namespace) -> int:
     train = read_file(args.train, tag_column=args.column)
-    dev = read_file(args.dev, tag_column=args.column) if args.dev else None
+    if args.dev:
+        dev = read_file(args.dev, tag_column=args.column)
+    else:  # the window's rule: a held-out share of train, chosen by sentence id
+        train, dev = split_for_training(train, DevChoice(DevSource.HELD_OUT, args.dev_fraction))
     overrides = {"epochs": args.epochs, "device": args.device, "seed": args.seed, "max_minutes": args.max_minutes}
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if args.max_minutes == 0:
@@ -275,10 +283,10 @@ def _predict(args: argparse.Namespace) -> int:
         out_format = format_for_path(args.out)
     except FormatError:
         out_format = in_format
-    predictions: list[Prediction] = []
-    chunks = range(0, len(sentences), PREDICT_CHUNK)
-    for start in tqdm(chunks, desc="tagging", unit="chunk", file=sys.stderr, disable=len(chunks) < 2):
-        predictions += tagger.predict([s.words for s in sentences[start : start + PREDICT_CHUNK]])
+    with tqdm(total=len(sentences), desc="tagging", unit="sentence", file=sys.stderr,
+              disable=len(sentences) < 2 * PREDICT_CHUNK) as bar:
+        predictions = predict_in_chunks(tagger, [s.words for s in sentences], chunk=PREDICT_CHUNK,
+                                        report=lambda done_total: bar.update(done_total[0] - bar.n))
     for sentence, prediction in zip(sentences, predictions):
         for token, tag in zip(sentence.tokens, prediction.best):
             token.tag = tag

@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Callable, Iterable, Sequence
 
+from tagger_gui.core.tagset import Tag, TagSet
+
+__all__ = ["Change", "ChangeKind", "Corpus", "Sentence", "Split", "Status", "Tag", "TagSet", "Token", "new_sentence_id"]
+
 
 class Split(str, Enum):
     """Which part of the data a sentence belongs to."""
@@ -32,89 +36,6 @@ class Status(str, Enum):
     PARTIAL = "partial"
     COMPLETE = "complete"
     REVIEWED = "reviewed"
-
-
-@dataclass
-class Tag:
-    """One tag of a tag set, e.g. ``NOUN`` with a description and a display colour (``#rrggbb``)."""
-
-    name: str
-    description: str = ""
-    color: str = ""
-
-
-class TagSet:
-    """An ordered set of tags, looked up by name."""
-
-    def __init__(self, tags: Iterable[Tag | str] = ()) -> None:
-        self._tags: list[Tag] = []
-        self._index: dict[str, int] = {}
-        for tag in tags:
-            self.add(tag if isinstance(tag, Tag) else Tag(tag))
-
-    def __len__(self) -> int:
-        return len(self._tags)
-
-    def __iter__(self):
-        return iter(self._tags)
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._index
-
-    def __getitem__(self, name: str) -> Tag:
-        return self._tags[self._index[name]]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, TagSet) and self._tags == other._tags
-
-    @property
-    def names(self) -> list[str]:
-        """Tag names in display order."""
-        return [tag.name for tag in self._tags]
-
-    def index(self, name: str) -> int:
-        """Position of ``name`` in the tag set; raises ``KeyError`` if absent."""
-        return self._index[name]
-
-    def at(self, position: int) -> Tag:
-        """The tag at ``position`` in display order."""
-        return self._tags[position]
-
-    def add(self, tag: Tag, position: int | None = None) -> None:
-        """Add ``tag`` (at ``position``, default last); raises ``ValueError`` on a duplicate name."""
-        if not tag.name or tag.name in self._index:
-            raise ValueError(f"tag name {tag.name!r} is empty or already in the tag set")
-        self._tags.insert(len(self._tags) if position is None else position, tag)
-        self._reindex()
-
-    def remove(self, name: str) -> Tag:
-        """Remove the tag called ``name`` and return it."""
-        tag = self._tags.pop(self._index[name])
-        self._reindex()
-        return tag
-
-    def rename(self, old: str, new: str) -> None:
-        """Rename a tag in place, keeping its position, description and colour."""
-        if new in self._index:
-            raise ValueError(f"tag name {new!r} is already in the tag set")
-        self._tags[self._index[old]].name = new
-        self._reindex()
-
-    def copy(self) -> "TagSet":
-        """An independent copy (tags are copied too)."""
-        return TagSet(Tag(t.name, t.description, t.color) for t in self._tags)
-
-    def to_dict(self) -> list[dict]:
-        """JSON-ready list of ``{"name", "description", "color"}``."""
-        return [{"name": t.name, "description": t.description, "color": t.color} for t in self._tags]
-
-    @classmethod
-    def from_dict(cls, items: Sequence[dict]) -> "TagSet":
-        """Inverse of ``to_dict``."""
-        return cls(Tag(d["name"], d.get("description", ""), d.get("color", "")) for d in items)
-
-    def _reindex(self) -> None:
-        self._index = {tag.name: i for i, tag in enumerate(self._tags)}
 
 
 @dataclass(slots=True)
@@ -217,7 +138,8 @@ class ChangeKind(str, Enum):
 
 @dataclass(frozen=True)
 class Change:
-    """A notification sent to corpus listeners after an edit.
+    """A notification sent to corpus listeners after an edit (and, for ``INSERTED``, ``REMOVED`` and
+    ``RESET``, to the "before" listeners just before it, as Qt's item models need).
 
     ``first``/``last`` are sentence indices (inclusive); ``tokens`` the token
     indices for ``TAGS``.
@@ -244,6 +166,7 @@ class Corpus:
         self.tagset = tagset if tagset is not None else TagSet()
         self._position: dict[str, int] = {}
         self._listeners: list[Listener] = []
+        self._before_listeners: list[Listener] = []
         self._insert(0, list(sentences))
 
     # ----------------------------------------------------------------- queries
@@ -280,6 +203,20 @@ class Corpus:
 
     def remove_listener(self, listener: Listener) -> None:
         self._listeners.remove(listener)
+
+    def add_before_listener(self, listener: Listener) -> None:
+        """Call ``listener`` just before sentences are inserted or removed or everything is reset.
+
+        The ``Change`` it receives is the one the ordinary listeners get right after
+        (``REMOVED`` indices are those before the removal); a Qt model calls
+        ``beginInsertRows`` / ``beginRemoveRows`` / ``beginResetModel`` here, and the
+        matching ``end...`` in its ordinary listener.
+        """
+        self._before_listeners.append(listener)
+
+    def _notify_before(self, change: Change) -> None:
+        for listener in list(self._before_listeners):
+            listener(change)
 
     def _notify(self, change: Change) -> None:
         for listener in list(self._listeners):
@@ -322,8 +259,10 @@ class Corpus:
     def insert_sentences(self, index: int, sentences: Sequence[Sentence]) -> None:
         """Insert ``sentences`` before position ``index``."""
         if sentences:
+            change = Change(ChangeKind.INSERTED, index, index + len(sentences) - 1)
+            self._notify_before(change)
             self._insert(index, list(sentences))
-            self._notify(Change(ChangeKind.INSERTED, index, index + len(sentences) - 1))
+            self._notify(change)
 
     def append_sentences(self, sentences: Sequence[Sentence]) -> None:
         self.insert_sentences(len(self.sentences), sentences)
@@ -331,12 +270,15 @@ class Corpus:
     def remove_sentences(self, index: int, count: int = 1) -> list[Sentence]:
         """Remove ``count`` sentences starting at ``index`` and return them."""
         removed = self.sentences[index:index + count]
+        if not removed:
+            return removed
+        change = Change(ChangeKind.REMOVED, index, index + len(removed) - 1)
+        self._notify_before(change)
         del self.sentences[index:index + count]
         for sentence in removed:
             del self._position[sentence.id]
         self._reindex_from(index)
-        if removed:
-            self._notify(Change(ChangeKind.REMOVED, index, index + len(removed) - 1))
+        self._notify(change)
         return removed
 
     def replace_sentence(self, index: int, sentence: Sentence) -> Sentence:
@@ -427,6 +369,7 @@ class Corpus:
 
     def reset(self, sentences: Sequence[Sentence], tagset: TagSet | None = None) -> None:
         """Replace everything at once (open, import-replace, undo of a big change)."""
+        self._notify_before(Change(ChangeKind.RESET))
         self.sentences = []
         self._position = {}
         if tagset is not None:

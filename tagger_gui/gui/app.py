@@ -114,8 +114,9 @@ def user_settings():
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
 
 
-def build_window(file: str | Path | None, settings=None):
-    """A shown-ready ``MainWindow`` with ``file`` opened (the bundled sample when ``None``).
+def build_window(file: str | Path | None, settings=None, tag_column: str | int = "upos"):
+    """A shown-ready ``MainWindow`` with ``file`` opened (the bundled sample when ``None``); a CoNLL-U
+    corpus takes its tags from ``tag_column``.
 
     Returns ``(window, error)``: ``error`` is a message when ``file`` could not be
     opened (the window then shows the sample project).
@@ -128,7 +129,7 @@ def build_window(file: str | Path | None, settings=None):
     error = None
     if file is not None:
         try:
-            document.open_path(file)
+            document.open_path(file, tag_column)
         except Exception as exc:  # noqa: BLE001 - shown to the user, then we fall back to the sample
             error = str(exc)
     if file is None or error:
@@ -140,12 +141,13 @@ def build_window(file: str | Path | None, settings=None):
     return window, error
 
 
-def run_window(file: str | None = None, screenshot: str | None = None) -> int:
+def run_window(file: str | None = None, screenshot: str | None = None, tag_column: str | int = "upos") -> int:
     """Open the annotation window; returns the process exit code.
 
     Args:
         file: a project (``.tagproj``) or a corpus file to open; ``None`` opens the sample.
         screenshot: save a picture of the populated window to this PNG and exit.
+        tag_column: the CoNLL-U column a corpus file's tags come from (``upos``, ``xpos`` or a number).
     """
     problem = display_problem()
     if problem:
@@ -154,7 +156,7 @@ def run_window(file: str | None = None, screenshot: str | None = None) -> int:
     from PySide6.QtCore import QCoreApplication, QEvent, Qt
 
     app = create_application()
-    window, error = build_window(file, _screenshot_settings() if screenshot else None)
+    window, error = build_window(file, _screenshot_settings() if screenshot else None, tag_column)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # freed inside Qt, not at interpreter exit
     window.show()
     if error:

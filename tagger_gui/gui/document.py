@@ -92,7 +92,7 @@ class Document(QObject):
             project.path = None
         self._adopt(project)
 
-    def open_corpus(self, path: str | os.PathLike, tag_column: str = "upos") -> None:
+    def open_corpus(self, path: str | os.PathLike, tag_column: str | int = "upos") -> None:
         """Start an untitled project from a corpus file; raises ``FormatError``."""
         self._adopt(project_from_corpus_file(path, tag_column))
 
@@ -101,7 +101,7 @@ class Document(QObject):
         self._adopt(project)
         self.mark_dirty()
 
-    def open_path(self, path: str | os.PathLike, tag_column: str = "upos") -> None:
+    def open_path(self, path: str | os.PathLike, tag_column: str | int = "upos") -> None:
         """Open a project or import a corpus file (its tags from ``tag_column``), by extension."""
         if Path(path).suffix.lower() == PROJECT_SUFFIX:
             self.open_project(path)

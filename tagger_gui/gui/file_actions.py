@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, Q
 from tagger_gui.core.formats import FILE_FILTER, FormatError
 from tagger_gui.core.project import PROJECT_FILTER, PROJECT_SUFFIX, ProjectError
 from tagger_gui.core.resources import TAGSET_PRESETS
-from tagger_gui.gui.dialogs import ImportPreviewDialog, ask_unsaved, show_error
+from tagger_gui.gui.dialogs import TAG_COLUMNS, ImportPreviewDialog, ask_unsaved, show_error
 
 EXPORT_FILTERS = {
     "CoNLL-U (*.conllu)": ("conllu", ".conllu"),
@@ -67,14 +67,25 @@ class FileActions(QObject):
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Open project or corpus", self._folder(), f"{PROJECT_FILTER};;{FILE_FILTER}"
         )
-        return bool(path) and self.open_path(path, ask=False)
+        if not path:
+            return False
+        column = self.ask_tag_column(path)
+        return column is not None and self.open_path(path, ask=False, tag_column=column)
 
-    def open_path(self, path: str | Path, ask: bool = True) -> bool:
+    def ask_tag_column(self, path: str | Path) -> str | None:
+        """For a CoNLL-U file, which column holds the tags (as Import and ``--column`` offer); ``None`` = cancel."""
+        if Path(path).suffix.lower() != ".conllu":
+            return "upos"
+        column, ok = QInputDialog.getItem(
+            self.window, "Tag column", f"Read the tags of {Path(path).name} from the column:", list(TAG_COLUMNS), 0, False)
+        return column if ok else None
+
+    def open_path(self, path: str | Path, ask: bool = True, tag_column: str | int = "upos") -> bool:
         """Open a project, or start a project from a corpus file; errors are shown, not raised."""
         if ask and not self.maybe_save():
             return False
         try:
-            self.document.open_path(path)
+            self.document.open_path(path, tag_column)
         except (ProjectError, FormatError, OSError) as error:
             show_error(self.window, "Cannot open", str(error))
             return False

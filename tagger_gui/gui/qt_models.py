@@ -11,11 +11,14 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractListModel, QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer,
+)
 from PySide6.QtGui import QColor
 
 from tagger_gui.core.corpus import Change, ChangeKind, Corpus, Sentence, Split, Status
 from tagger_gui.gui.style import tag_color
+from tagger_gui.ml.uncertainty import disagrees
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 TAG_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -92,6 +95,7 @@ class SentenceTableModel(ColumnsModel):
         super().__init__(parent)
         self.corpus = corpus
         self.predictions = None  # the window's PredictionStore: sentence uncertainty per row
+        corpus.add_before_listener(self._on_corpus_changing)
         corpus.add_listener(self._on_corpus_changed)
 
     def refresh_uncertainty(self) -> None:
@@ -161,20 +165,26 @@ class SentenceTableModel(ColumnsModel):
             return _STATUS_ORDER[sentence.status]
         return sentence.split.value
 
+    def _on_corpus_changing(self, change: Change) -> None:
+        """Announce rows about to come or go, before the corpus changes (as Qt's proxies require)."""
+        if change.kind == ChangeKind.INSERTED:
+            self.beginInsertRows(QModelIndex(), change.first, change.last)
+        elif change.kind == ChangeKind.REMOVED:
+            self.beginRemoveRows(QModelIndex(), change.first, change.last)
+        elif change.kind == ChangeKind.RESET:
+            self.beginResetModel()
+
     def _on_corpus_changed(self, change: Change) -> None:
         kind, columns = change.kind, len(self.COLUMNS)
         if kind in (ChangeKind.TAGS, ChangeKind.SENTENCE):
             self.dataChanged.emit(*_row_range(self, change.first, change.last, columns))
         elif kind == ChangeKind.INSERTED:
-            self.beginInsertRows(QModelIndex(), change.first, change.last)
             self.endInsertRows()
         elif kind == ChangeKind.REMOVED:
-            self.beginRemoveRows(QModelIndex(), change.first, change.last)
             self.endRemoveRows()
         elif kind == ChangeKind.TAGSET and len(self.corpus):
             self.dataChanged.emit(*_row_range(self, 0, len(self.corpus) - 1, columns))
         elif kind == ChangeKind.RESET:
-            self.beginResetModel()
             self.endResetModel()
 
 
@@ -222,7 +232,7 @@ class SentenceFilterProxy(QSortFilterProxyModel):
             return False
         if self._model_filter == "disagree":
             gold = self._corpus.sentences[source_row].tags
-            return any(g is not None and g != p for g, p in zip(gold, entry.prediction.best))
+            return any(disagrees(g, p) for g, p in zip(gold, entry.prediction.best))
         return entry.uncertainty.min_confidence < self._model_filter
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:

@@ -9,8 +9,6 @@ reviewer's decision on each.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from enum import Enum
 from typing import Sequence
 
 import numpy as np
@@ -19,9 +17,9 @@ from PySide6.QtGui import QColor
 
 from tagger_gui.gui.qt_models import SORT_ROLE, ListTableModel
 from tagger_gui.gui.style import is_dark, text_on
-from tagger_gui.ml.error_finder import Suspect
 from tagger_gui.ml.evaluation import TokenHit
 from tagger_gui.ml.metrics import Evaluation
+from tagger_gui.ml.review import CONTEXT_WORDS, Decision, ReviewItem
 
 Display = Qt.ItemDataRole.DisplayRole
 Align = Qt.ItemDataRole.TextAlignmentRole
@@ -171,22 +169,6 @@ class TokenHitsModel(ListTableModel):
         return None
 
 
-class Decision(str, Enum):
-    """What the reviewer did with a suspect."""
-
-    PENDING = ""
-    ACCEPTED = "accepted"
-    KEPT = "kept"
-
-
-@dataclass
-class ReviewItem:
-    """A suspect and the decision taken on it (changed only through undoable commands)."""
-
-    suspect: Suspect
-    decision: Decision = Decision.PENDING
-
-
 class SuspectsModel(ListTableModel):
     """The ranked review list: most likely annotation errors first."""
 
@@ -194,7 +176,7 @@ class SuspectsModel(ListTableModel):
     TIPS = {1: "How strongly the held-out model contradicts the saved tag: ln(p suggested / p saved)",
             3: "The tag in the corpus (its held-out probability in brackets)",
             4: "The held-out model's tag (its probability in brackets)"}
-    CONTEXT = 4
+    CONTEXT = CONTEXT_WORDS
 
     def __init__(self, corpus, parent=None) -> None:
         super().__init__(parent)
@@ -236,12 +218,3 @@ class SuspectsModel(ListTableModel):
 
 def _percent(p: float) -> str:
     return "<1%" if p < 0.005 else f"{p:.0%}"
-
-
-def context_of(words: Sequence[str], token: int, size: int = SuspectsModel.CONTEXT) -> str:
-    """``… left [word] right …`` around ``words[token]``."""
-    left = words[max(0, token - size):token]
-    right = words[token + 1:token + 1 + size]
-    head = "… " if token > size else ""
-    tail = " …" if token + 1 + size < len(words) else ""
-    return f"{head}{' '.join(left)} [{words[token]}] {' '.join(right)}{tail}".replace("  ", " ").strip()

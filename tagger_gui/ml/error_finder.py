@@ -182,16 +182,8 @@ def find_errors(
         suspects.extend(found)
         hooks.on_fold_end(fold + 1, folds, len(suspects))
     suspects.sort(key=lambda s: (-s.score, s.p_saved, s.sentence, s.token))
-    return FinderResult(
-        suspects=suspects,
-        folds_done=done,
-        folds=folds,
-        checked_tokens=checked,
-        held_out_accuracy=agreed / checked if checked else 0.0,
-        stopped=done < folds,
-        seconds=time.monotonic() - started,
-        config=config.to_dict(),
-    )
+    return FinderResult(suspects, done, folds, checked, agreed / checked if checked else 0.0, done < folds,
+                        time.monotonic() - started, config.to_dict())
 
 
 def _contradictions(

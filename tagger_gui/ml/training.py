@@ -327,6 +327,7 @@ class Trainer:
             return None
         loss, words = trained
         seconds = time.monotonic() - started
+        run.tagger.model.eval()  # no dropout while scoring dev: the same figure a later evaluation gives
         dev_accuracy = run.tagger.evaluate(run.dev).accuracy if run.dev else None
         return EpochSummary(
             epoch=epoch,

@@ -48,9 +48,17 @@ def ranked_tags(prediction: Prediction, word: int, k: int = 9) -> list[tuple[str
     return [(prediction.tag_names[i], float(np.exp(scores[i]))) for i in order]
 
 
+def disagrees(saved: str | None, predicted: str | None) -> bool:
+    """The one definition of "the model disagrees with the saved tag": both exist and differ.
+
+    An untagged token never disagrees (it is a suggestion, not a conflict).
+    """
+    return saved is not None and predicted is not None and saved != predicted
+
+
 def needs_review(gold: str | None, predicted: str) -> bool:
-    """A token to look at: untagged, or tagged differently from the model."""
-    return gold is None or gold != predicted
+    """A token to look at: untagged, or one the model disagrees with."""
+    return gold is None or disagrees(gold, predicted)
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ def review_order(tags: Sequence[Sequence[str | None]], predictions: Sequence[Pre
         confidence = prediction.confidence.tolist()
         names = prediction.tag_names
         for t, (g, b) in enumerate(zip(gold, best)):
-            if g is None or g != names[b]:
+            if needs_review(g, names[b]):
                 found.append(ReviewToken(s, t, confidence[t]))
     found.sort(key=lambda r: (r.confidence, r.sentence, r.token))
     return found

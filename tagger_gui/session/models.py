@@ -27,10 +27,14 @@ def model_folder_beside(project_path: Path) -> Path:
     return project_path.with_name(project_path.stem + MODEL_SUFFIX)
 
 
+_untitled_numbers = itertools.count(1)
+
+
 def new_untitled_folder(data_folder: Path) -> Path:
-    """A model folder under ``data_folder/models`` that no other untitled project uses."""
+    """A model folder under ``data_folder/models`` that no other untitled project (of this or another
+    running instance, or an earlier one) uses."""
     models = data_folder / "models"
-    for n in itertools.count(1):
+    for n in _untitled_numbers:
         candidate = models / f"untitled-{os.getpid()}-{n}{MODEL_SUFFIX}"
         if not candidate.exists():
             return candidate

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tagger_gui.core.corpus import Corpus, Sentence, Split, TagSet
 from tagger_gui.core.project import Project
-from tagger_gui.gui.review_models import Decision
+from tagger_gui.ml.review import Decision
 from tagger_gui.ml.config import preset_config
 from tagger_gui.ml.error_finder import FinderResult, Suspect
 from tagger_gui.ml.training import Trainer

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
-from tagger_gui.gui.panels.tag_editor import match_tags
+from tagger_gui.core.tagset import match_tags
 
 
 def tags_of(window, row=None):

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from tagger_gui.gui import commands
 from tagger_gui.gui.error_dialog import show_failure
-from tagger_gui.gui.review_models import Decision, ReviewItem, SuspectsModel, context_of
+from tagger_gui.gui.review_models import SuspectsModel
 from tagger_gui.ml.error_finder import DEFAULT_FOLDS, ErrorFinderHooks, FinderProgress, FinderResult, find_errors, finder_config
+from tagger_gui.ml.review import Decision, ReviewItem, context_of, tag_after
 from tagger_gui.session import ERROR_FINDER, SessionError
 from tagger_gui.session.jobs import throttled
 
@@ -211,10 +212,9 @@ class ReviewPanel(QWidget):
             return False
         stack = self.document.undo_stack
         stack.beginMacro(f"{decision.value.capitalize()} suggestion for “{item.suspect.form}”")
-        if decision is Decision.ACCEPTED:
-            self._push_tag(item, item.suspect.suggested)
-        elif item.decision is Decision.ACCEPTED:
-            self._push_tag(item, item.suspect.saved)  # changed one's mind: back to the saved tag
+        tag = tag_after(item, decision)
+        if tag is not None:
+            self._push_tag(item, tag)
         stack.push(DecisionCommand(self.model, item, decision))
         stack.endMacro()
         self._select_next_pending(row)

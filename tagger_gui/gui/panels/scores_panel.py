@@ -13,15 +13,15 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPalette, QPen
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QButtonGroup, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QSizePolicy, QStyledItemDelegate,
-    QTableView, QToolButton, QVBoxLayout, QWidget,
+    QAbstractItemView, QApplication, QButtonGroup, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QSizePolicy, QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
 from tagger_gui.core.atomic import atomic_write_text
 from tagger_gui.ml.predict import Prediction
 from tagger_gui.ml.scores import score_table
+from tagger_gui.ml.uncertainty import disagrees
 
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 20
 """The raw float of a tag cell in the shown mode (probability or log-softmax)."""
@@ -121,12 +121,12 @@ class ScoreTableModel(QAbstractTableModel):
             if column == self.GOLD:
                 return self.gold[row] or "—"
             return f"{predicted} {self._probs[row, self._best[row]]:.0%}" if predicted else ""
-        disagrees = predicted is not None and self.gold[row] is not None and self.gold[row] != predicted
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.PREDICTED and disagrees:
+        conflict = disagrees(self.gold[row], predicted)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.PREDICTED and conflict:
             return QColor("#d0342c")
         if role == Qt.ItemDataRole.FontRole and column == self.WORD:
             return _bold()
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.PREDICTED and disagrees:
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.PREDICTED and conflict:
             return f"The model predicts {predicted}; the saved tag is {self.gold[row]}"
         return None
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QColorDialog, QHBoxLayout, QHeaderView, QInputDialog, QMessageBox, QTableView, QToolButton,
-    QVBoxLayout, QWidget, QMenu,
+    QAbstractItemView, QColorDialog, QHBoxLayout, QHeaderView, QInputDialog, QMessageBox, QTableView, QToolButton, QVBoxLayout, QWidget, QMenu,
 )
 
 from tagger_gui.core.corpus import Tag
