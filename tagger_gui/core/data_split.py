@@ -10,9 +10,11 @@ times are compared on the same sentences.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import PurePath
 from typing import Iterable
 
 from tagger_gui.core.corpus import Sentence, Split
@@ -92,3 +94,14 @@ def split_for_training(sentences: Iterable[Sentence], choice: DevChoice) -> tupl
 def held_out_sentences(sentences: Iterable[Sentence], choice: DevChoice) -> list[Sentence]:
     """The dev sentences ``split_for_training`` would give (for evaluation)."""
     return split_for_training(sentences, choice)[1]
+
+
+_SPLIT_WORDS = re.compile(r"(?<![a-z])(dev|devel|development|valid|validation|test|testing)(?![a-z])")
+
+
+def split_from_name(path: str | PurePath) -> Split | None:
+    """The split a corpus file's name announces (``en_ewt-ud-dev.conllu`` -> dev), or ``None``."""
+    found = _SPLIT_WORDS.findall(PurePath(path).stem.lower())
+    if not found:
+        return None
+    return Split.TEST if found[-1].startswith("test") else Split.DEV

@@ -46,10 +46,20 @@ class Project:
     train_settings: dict = field(default_factory=dict)
     model_path: Path | None = None
     dev_choice: DevChoice = field(default_factory=DevChoice)
+    source: Path | None = None  # the corpus file an unsaved project was started from (not saved)
 
     @property
     def name(self) -> str:
-        return self.path.stem if self.path else "Untitled"
+        """The project file's name, else the corpus file it came from, else "Untitled"."""
+        if self.path is not None:
+            return self.path.stem
+        return self.source.name if self.source is not None else "Untitled"
+
+    @property
+    def folder(self) -> Path | None:
+        """Where the project's files are: beside the project file, else beside its corpus file."""
+        where = self.path or self.source
+        return where.parent if where is not None else None
 
     def save(self, path: str | os.PathLike | None = None) -> None:
         """Write the project to ``path`` (default: where it was loaded from) atomically."""
@@ -179,4 +189,5 @@ def project_from_corpus_file(path: str | os.PathLike, tag_column: str = "upos") 
     Raises ``FormatError`` (naming the file and line) if the file cannot be read.
     """
     sentences = read_file(path, tag_column=tag_column)
-    return Project(corpus=Corpus(sentences, tagset_for(tag_counts(sentences))), tag_column=tag_column)
+    return Project(corpus=Corpus(sentences, tagset_for(tag_counts(sentences))), tag_column=tag_column,
+                   source=Path(path))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from tagger_gui.core.corpus import Sentence, Split, TagSet
+from tagger_gui.core.data_split import split_from_name
 from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file
 
 TAG_COLUMNS = ("upos", "xpos")
@@ -61,6 +62,9 @@ class ImportPreviewDialog(QDialog):
         self.split_combo.addItem("as in the file", None)
         for split in Split:
             self.split_combo.addItem(split.value, split)
+        named = split_from_name(self.path)  # "…-dev.conllu": offer dev
+        if named is not None:
+            self.split_combo.setCurrentIndex(self.split_combo.findData(named))
         self.summary = QLabel(wordWrap=True)
         self.preview = QPlainTextEdit(readOnly=True)
         self.add_radio = QRadioButton("Add to the current corpus", checked=True)

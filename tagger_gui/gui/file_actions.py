@@ -99,7 +99,7 @@ class FileActions(QObject):
         return self._save_to(self.document.path)
 
     def save_as(self) -> bool:
-        suggested = str(self.document.path or Path(self._folder()) / f"{self.document.name}{PROJECT_SUFFIX}")
+        suggested = str(self.document.path or Path(self._folder()) / f"{Path(self.document.name).stem}{PROJECT_SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(self.window, "Save project as", suggested, PROJECT_FILTER)
         if not path:
             return False
@@ -170,6 +170,8 @@ class FileActions(QObject):
         self.recent_changed.emit()
 
     def _folder(self) -> str:
-        if self.document.path is not None:
-            return str(self.document.path.parent)
+        """Where file dialogs start: beside the project (or its corpus file), else the last folder used."""
+        folder = self.document.project.folder
+        if folder is not None:
+            return str(folder)
         return str(self.settings.value("lastFolder", str(Path.home())))

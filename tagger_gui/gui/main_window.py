@@ -239,11 +239,18 @@ class MainWindow(QMainWindow):
         self.document.set_split(self.sentence_list.selected_rows(), split)
 
     def _on_delete_sentences(self) -> None:
+        """Delete the selected sentences after asking; one undoable step, announced in the status bar."""
         rows = self.sentence_list.selected_rows()
-        if rows:
-            first = min(rows)
-            self.document.remove_sentences(rows)
-            self.sentence_list.select_row(min(first, len(self.document.corpus) - 1))
+        if not rows:
+            return
+        what = f"“{self.document.corpus[rows[0]].id}”" if len(rows) == 1 else f"{len(rows):,} sentences"
+        answer = QMessageBox.question(self, "Delete sentences", f"Delete {what}? (Ctrl+Z undoes it)")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        first = min(rows)
+        self.document.remove_sentences(rows)
+        self.sentence_list.select_row(min(first, len(self.document.corpus) - 1))
+        self.statusBar().showMessage(f"Deleted {what} (Ctrl+Z undoes it)", 8000)
 
     def _on_edit_tokens(self) -> None:
         row = self.editor.sentence_row

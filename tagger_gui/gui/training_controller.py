@@ -199,6 +199,7 @@ class TrainingController(QObject):
 
     def _on_project_loaded(self) -> None:
         self._generation += 1
+        self.panel.reset_display()
         project = self.document.project
         if project.train_settings:
             try:

@@ -136,8 +136,14 @@ def test_delete_sentence_and_edit_tokens_undo(window, qtbot, monkeypatch):
     corpus = window.document.corpus
     window.sentence_list.select_row(1)
     window.sentence_list.table.setFocus()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a: asked.append(text) or QMessageBox.StandardButton.No)
+    qtbot.keyClick(window.sentence_list.table, Qt.Key.Key_Delete)
+    assert [s.id for s in corpus] == ["t1", "t2", "t3"] and "“t2”" in asked[0]  # asked, and No keeps it
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     qtbot.keyClick(window.sentence_list.table, Qt.Key.Key_Delete)
     assert [s.id for s in corpus] == ["t1", "t3"] and window.editor.sentence_row == 1
+    assert "Deleted “t2”" in window.statusBar().currentMessage()
     window.document.undo_stack.undo()
     assert [s.id for s in corpus] == ["t1", "t2", "t3"]
     window.sentence_list.select_row(0)

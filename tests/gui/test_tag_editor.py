@@ -146,3 +146,25 @@ def test_shortcuts_are_listed_in_menus_tooltips_and_help(window, monkeypatch):
     monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: seen.setdefault("rows", self.table.rowCount()))
     window.actions["shortcuts"].trigger()
     assert seen["rows"] > 15
+
+
+def test_the_popup_marks_the_clicked_tokens_current_tag(window, qtbot, monkeypatch):
+    window.document.set_tag(0, 1, "NOUN")
+    marked = {}
+
+    def look(menu, *args):
+        marked["checked"] = [a.data() for a in menu.actions() if a.isChecked()]
+        marked["active"] = menu.activeAction().data() if menu.activeAction() else None
+        return None
+
+    monkeypatch.setattr("tagger_gui.gui.panels.tag_editor.exec_menu", look)
+    view = window.editor.view
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(window.editor.model.index(1)).center())
+    assert marked == {"checked": ["NOUN"], "active": "NOUN"} and tags_of(window)[1] == "NOUN"
+
+
+def test_a_type_ahead_key_that_matches_nothing_says_so(window, qtbot):
+    view = window.editor.view
+    qtbot.keyClicks(view, "q")
+    assert "No tag starts with <b>q</b>" in window.editor.typeahead_label.text()
+    assert tags_of(window)[0] is None and view.typeahead == ""

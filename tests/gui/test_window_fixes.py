@@ -3,7 +3,7 @@ the tag column of a corpus opened from the command line, a worse model never rep
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.gui.app import build_window
@@ -49,6 +49,7 @@ def test_a_corpus_opened_from_the_command_line_takes_the_chosen_column(qtbot, tm
         qtbot.addWidget(window, before_close_func=lambda w: w.document.undo_stack.setClean())
         assert error is None and window.document.corpus[0].tags == tags
         assert window.document.project.tag_column == column
+        assert window.windowTitle().startswith("tiny.conllu") and window.files._folder() == str(tmp_path)
 
 
 def test_a_worse_model_from_a_stopped_run_does_not_replace_the_better_one(qtbot, saved_sample, monkeypatch):  # noqa: F811
@@ -64,3 +65,15 @@ def test_a_worse_model_from_a_stopped_run_does_not_replace_the_better_one(qtbot,
     assert len(asked) == 1 and asked[0].new_accuracy < asked[0].previous_accuracy
     assert controller.tagger is better and (folder / "model.safetensors").read_bytes() == weights
     assert "Kept the current model" in controller.panel.log.toPlainText()
+
+
+def test_training_an_empty_project_says_why_and_opening_another_resets_the_panel(qtbot, window):
+    window.training_panel.log.appendPlainText("a line of the previous run")
+    window.training_panel.plot.add_losses([1, 2], [1.0, 0.5])
+    window.document.new_project()
+    panel = window.training_panel
+    assert panel.log.toPlainText() == "" and panel.plot.point_count == 0 and panel.speed_label.text() == ""
+    assert not window.training.start()
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert len(boxes) == 1 and "Nothing to train on" in boxes[0].text() and not boxes[0].detailedText()
+    boxes[0].close()

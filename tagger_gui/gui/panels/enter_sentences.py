@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from tagger_gui.core.corpus import Sentence, Split
+from tagger_gui.core.edits import next_ids
 from tagger_gui.core.tokenize import tokenize
 
 
@@ -74,7 +75,9 @@ class EnterSentencesPanel(QWidget):
         if not lines:
             return
         split = Split(self.split_combo.currentData())
-        first = self.document.add_sentences([Sentence.from_words(words, split=split) for words in lines])
+        ids = next_ids([s.id for s in self.document.corpus], len(lines))
+        first = self.document.add_sentences(
+            [Sentence.from_words(words, split=split, id=sid) for words, sid in zip(lines, ids)])
         self.text_edit.clear()
         self.tokens_edit.clear()
         self.added.emit(first)

@@ -12,7 +12,7 @@ import html
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QSizePolicy, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from tagger_gui.core.corpus import Change, ChangeKind
 from tagger_gui.core.tagset import match_tags
@@ -84,6 +84,7 @@ class TagEditorPanel(QWidget):
         self.view.step_requested.connect(self.step_requested)
         self.view.reviewed_requested.connect(self.toggle_reviewed)
         self.view.typeahead_changed.connect(self._on_typeahead_changed)
+        self.view.typeahead_rejected.connect(self._on_typeahead_rejected)
         self.view.clicked.connect(self._on_token_clicked)
         self.view.accept_requested.connect(self.accept_prediction)
         self.view.accept_sentence_requested.connect(self.accept_sentence_predictions)
@@ -217,21 +218,34 @@ class TagEditorPanel(QWidget):
             "  <i>(Enter takes the first, Esc clears)</i>"
         )
 
+    def _on_typeahead_rejected(self, text: str) -> None:
+        QApplication.beep()
+        self.typeahead_label.setText(
+            f"<span style='color:#d0342c'>No tag starts with <b>{html.escape(text)}</b></span>"
+            "  <i>(the key was ignored; Esc clears, Backspace edits)</i>")
+
     def _on_token_clicked(self, index: QModelIndex) -> None:
         rect = self.view.visualRect(index)
-        tag = self.pick_tag(self.view.viewport().mapToGlobal(rect.bottomLeft()))
+        sentence = self.model.sentence
+        current = sentence.tokens[index.row()].tag if sentence is not None else None
+        tag = self.pick_tag(self.view.viewport().mapToGlobal(rect.bottomLeft()), current)
         if tag is not False:
             self.view.set_current_row(index.row())
             self.assign(tag)
 
-    def pick_tag(self, where: QPoint) -> str | None | bool:
-        """Pop up the tag list at ``where``; the chosen tag, ``None`` to clear, ``False`` if cancelled."""
+    def pick_tag(self, where: QPoint, current: str | None = None) -> str | None | bool:
+        """Pop up the tag list at ``where`` with ``current`` marked; the chosen tag, ``None`` to clear,
+        ``False`` if cancelled."""
         menu = QMenu(self)
         tagset = self.document.corpus.tagset
         for position, tag in enumerate(tagset):
             label = f"{tag.name}    {tag.description}" if tag.description else tag.name
             action = menu.addAction(_swatch(tag_color(tag.name, tag.color)), f"{label}\t{tag_key(position)}")
             action.setData(tag.name)
+            if tag.name == current:  # the token's tag is marked and the menu opens on it
+                action.setCheckable(True)
+                action.setChecked(True)
+                menu.setActiveAction(action)
         menu.addSeparator()
         menu.addAction("Clear tag\tDel").setData("")
         chosen = exec_menu(menu, where)

@@ -124,6 +124,7 @@ class TokenView(QListView):
         step_requested(int): go to another sentence (+1/-1; +2/-2 = next/previous unfinished).
         reviewed_requested(): toggle the sentence's reviewed mark.
         typeahead_changed(str): the type-ahead buffer changed.
+        typeahead_rejected(str): a key made a prefix that no tag starts with (it was ignored).
         accept_requested(int): take the model's tag for a token row (Space).
         accept_sentence_requested(): take the model's tags for the whole sentence (Shift+Space).
     """
@@ -134,6 +135,7 @@ class TokenView(QListView):
     step_requested = Signal(int)
     reviewed_requested = Signal()
     typeahead_changed = Signal(str)
+    typeahead_rejected = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -247,8 +249,9 @@ class TokenView(QListView):
     def _type(self, text: str) -> None:
         buffer = self._buffer + text
         matches = match_tags(self.tag_names, buffer)
-        if not matches:
-            return  # ignore a key that matches nothing: the buffer stays as it was
+        if not matches:  # ignore a key that matches nothing (the buffer stays as it was), but say so
+            self.typeahead_rejected.emit(buffer)
+            return
         if len(matches) == 1:
             self._set_buffer("")
             self._request(matches[0])

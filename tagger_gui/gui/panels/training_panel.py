@@ -271,6 +271,15 @@ class TrainingPanel(QWidget):
             f"of {len(result.history)}, {result.seconds:.1f} s on {result.device}."
         )
 
+    def reset_display(self) -> None:
+        """Forget the previous run (another project was opened): empty plot and log, idle progress."""
+        self.plot.clear()
+        self.log.clear()
+        self.progress_bar.setRange(0, 100)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("idle")
+        self.speed_label.setText("")
+
     def show_failure(self, message: str) -> None:
         self.set_running(False)
         self.progress_bar.setFormat("failed")
