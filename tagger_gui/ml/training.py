@@ -23,10 +23,9 @@ import torch.nn.functional as F
 from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows
 from tagger_gui.ml.config import TrainConfig
-from tagger_gui.ml.model import build_model
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.vocab import PAD, UNK, Vocab
-from tagger_gui.ml.warm_start import grown_model
+from tagger_gui.ml.warm_start import vocab_and_model
 
 
 class TrainingError(RuntimeError):
@@ -205,9 +204,8 @@ class Trainer:
 
         Without ``dev``, ``config.dev_fraction`` of the training sentences are held
         out (when there are at least 20). The model's tags are ``tagset``'s names
-        followed by any other tag met in the data. With ``start_from`` training goes
-        on from that tagger's weights, its vocabulary grown for the new data
-        (``ml.warm_start``); the config must keep its model shape.
+        followed by any other tag met in the data. ``start_from``: go on from that
+        tagger's weights, its vocabulary grown for the new data (``ml.warm_start``).
 
         Raises:
             TrainingError: no training sentence has a tagged token, the device is
@@ -247,7 +245,10 @@ class Trainer:
         torch.manual_seed(config.seed)
         rng = np.random.default_rng(config.seed)
         train, dev = self._split(train, dev, rng)
-        vocab, model = self._vocab_and_model([s.words for s in train], self._tag_names(train, dev, tagset), start_from)
+        try:
+            vocab, model = vocab_and_model(config, [s.words for s in train], self._tag_names(train, dev, tagset), start_from)
+        except ValueError as error:  # a warm start that changes the model's shape
+            raise TrainingError(str(error)) from None
         model = model.to(device)
         table = FormTable(vocab, config.max_word_chars, config.suffix_length)
         data = self._encode(train, table, vocab)
@@ -266,21 +267,6 @@ class Trainer:
             device=str(device),
         ))
         return run
-
-    def _vocab_and_model(
-        self, words: list[list[str]], tag_names: list[str], start_from: Tagger | None
-    ) -> tuple[Vocab, torch.nn.Module]:
-        """A new vocabulary and model, or ``start_from``'s grown for the data (``TrainingError`` on a shape change)."""
-        config = self.config
-        if start_from is not None:
-            try:
-                return grown_model(start_from, words, tag_names, config)
-            except ValueError as error:
-                raise TrainingError(str(error)) from None
-        vocab = Vocab.build(
-            words, tag_names, lowercase=config.lowercase, min_freq=config.min_freq, suffix_length=config.suffix_length
-        )
-        return vocab, build_model(config, vocab)
 
     def _split(
         self, train: Sequence[Sentence], dev: Sequence[Sentence] | None, rng: np.random.Generator
@@ -435,10 +421,7 @@ class Trainer:
 
     @staticmethod
     def _keep_if_best(epoch: int, dev_accuracy: float | None, run: _Run) -> bool:
-        """Keep a CPU copy of the weights if this epoch is the best so far (always, without dev).
-
-        An epoch whose dev accuracy was not measured is kept only until one that was measured.
-        """
+        """Keep a CPU copy of the weights if this epoch is the best so far (always, without dev; unmeasured, until one is)."""
         if run.best_dev is not None and (dev_accuracy is None or dev_accuracy <= run.best_dev):
             return False
         run.best_state = {k: v.detach().to("cpu", copy=True) for k, v in run.tagger.model.state_dict().items()}

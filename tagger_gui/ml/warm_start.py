@@ -64,6 +64,18 @@ def grown_model(
     return vocab, model
 
 
+def vocab_and_model(
+    config: TrainConfig, sentences: Sequence[Sequence[str]], tag_names: Sequence[str], start_from: Tagger | None = None
+) -> tuple[Vocab, nn.Module]:
+    """A new vocabulary and freshly initialised model for ``sentences``, or ``start_from``'s grown (``grown_model``)."""
+    if start_from is not None:
+        return grown_model(start_from, sentences, tag_names, config)
+    vocab = Vocab.build(
+        sentences, tag_names, lowercase=config.lowercase, min_freq=config.min_freq, suffix_length=config.suffix_length
+    )
+    return vocab, build_model(config, vocab)
+
+
 def grown_tagger(
     old: Tagger, sentences: Sequence[Sequence[str]], tag_names: Sequence[str], config: TrainConfig
 ) -> Tagger:
