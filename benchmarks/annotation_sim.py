@@ -15,7 +15,7 @@ It also times one loop retrain (warm start) on the first 2,000 train sentences.
 
     .venv/bin/python benchmarks/annotation_sim.py [--data DIR] [--json OUT] [--plot OUT.png]
         [--train-limit N] [--dev-limit N] [--rounds N] [--max-minutes M] [--uncertainty NAME]
-        [--diversity] [--threads N]
+        [--diversity] [--overhead TOKENS] [--threads N]
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=0, help="at most N rounds per strategy (0 = no limit)")
     parser.add_argument("--max-minutes", type=float, default=60.0, help="the whole run's time, shared by the strategies")
     parser.add_argument("--full-accuracy", type=float, default=95.1, help="C, percent: the target is C - 1")
-    parser.add_argument("--uncertainty", default="margin", choices=UNCERTAINTY_STRATEGIES)
+    parser.add_argument("--uncertainty", default="entropy", choices=UNCERTAINTY_STRATEGIES)
+    parser.add_argument("--overhead", type=float, default=0.0, help="per-sentence cost in tokens when ranking")
     parser.add_argument("--diversity", action="store_true", help="batch-diversity rule for the uncertainty strategy")
     parser.add_argument("--first-round", type=int, default=20)
     parser.add_argument("--growth", type=float, default=0.1)
@@ -114,7 +115,7 @@ def _run_strategies(args, train, dev, names, base, target: float) -> dict[str, L
         settings = LoopSettings(
             strategy=strategy, pre_annotate=True, diversity=args.diversity and strategy == args.uncertainty,
             first_round=args.first_round, growth=args.growth, target=target / 100, pool=args.pool,
-            seed=args.seed, max_rounds=args.rounds,
+            seed=args.seed, max_rounds=args.rounds, overhead=args.overhead,
         )
         print(f"== {strategy}", flush=True)
         runs[strategy] = simulate(train, dev, names, base, settings, deadline=time.monotonic() + share)

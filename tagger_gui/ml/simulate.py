@@ -29,7 +29,7 @@ import numpy as np
 
 from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.active import STRATEGIES, rank_sentences
-from tagger_gui.ml.annotation_cost import SentenceCost, sentence_cost
+from tagger_gui.ml.annotation_cost import RANKED_DIGITS, SentenceCost, sentence_cost
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Prediction, Tagger
 from tagger_gui.ml.schedule import scaled_config
@@ -51,6 +51,7 @@ class LoopSettings:
         target: stop once dev accuracy reaches this (a fraction), ``None`` = never.
         pool: candidates scored per round (a seeded sample of the untagged sentences), 0 = all.
         seed: seeds the random strategy, the pool sample and training.
+        overhead: the ranking's per-sentence cost in tokens (``active.rank_sentences``).
         max_rounds: stop after this many rounds (0 = no limit).
     """
 
@@ -63,6 +64,7 @@ class LoopSettings:
     target: float | None = None
     pool: int = 2000
     seed: int = 1
+    overhead: float = 0.0
     max_rounds: int = 0
 
     def __post_init__(self) -> None:
@@ -191,7 +193,8 @@ def _choose(train: Sequence[Sentence], untagged: list[int], run: LoopRun, rng: n
     words = [train[i].words for i in pool]
     predictions = run.tagger.predict(words)
     picks = rank_sentences(
-        pool, predictions, settings.strategy, words=words if settings.diversity else None, batch=size
+        pool, predictions, settings.strategy, words=words if settings.diversity else None, batch=size,
+        overhead=settings.overhead,
     )
     return [p.sentence for p in picks[:size]]
 
@@ -206,7 +209,7 @@ def _costs(sentence: Sentence, tag_names: Sequence[str], prediction: Prediction 
     scratch = sentence_cost(gold, tag_names)
     if prediction is None:
         return scratch, scratch
-    order = np.argsort(-prediction.log_probs, axis=1, kind="stable")[:, :9]
+    order = np.argsort(-prediction.log_probs, axis=1, kind="stable")[:, :RANKED_DIGITS]
     ranked = [[prediction.tag_names[k] for k in row] for row in order.tolist()]
     return sentence_cost(gold, tag_names, prediction.best, ranked), scratch
 

@@ -75,3 +75,9 @@ def test_diversity_skips_a_sentence_whose_doubts_are_already_picked():
     diverse = [p.sentence for p in rank_sentences([0, 1, 2], pool, "entropy", words=words, batch=2)]
     assert plain == [0, 1, 2]
     assert diverse == [0, 2, 1]
+
+
+def test_a_per_sentence_overhead_stops_one_word_sentences_winning():
+    pool = [_prediction([UNSURE]), _prediction([UNSURE] * 4 + [SURE])]
+    assert [p.sentence for p in rank_sentences([0, 1], pool, "margin")] == [0, 1]
+    assert [p.sentence for p in rank_sentences([0, 1], pool, "margin", overhead=3.31)] == [1, 0]
