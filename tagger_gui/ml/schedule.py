@@ -25,8 +25,10 @@ hidden units) saved a quarter of the time on 300 sentences but lost 1.2 to 2.5
 points, so the size stays at ``base``'s except one BiLSTM layer below 150,000 words,
 which keeps the shape constant over the whole loop (a warm start needs the old
 model's shape, ``warm_start.shape_differences``). This model trains at about 14,000
-words/s on one thread, so a warm retrain on 2,000 sentences (about 40,000 words)
-takes about 12 s.
+words/s on one free thread. Measured with one thread on the project's 2-core machine
+while other jobs ran (load about 3.8): retraining on the first 2,000 EWT sentences
+(39,802 words) took 21 s warm-started from a model of the first 1,820 and 30 s from
+scratch (``benchmarks/annotation_sim.py``, ``retrain_2000_s``).
 """
 
 from __future__ import annotations
