@@ -274,15 +274,6 @@ class Corpus:
     def in_split(self, split: Split) -> list[Sentence]:
         return [s for s in self.sentences if s.split == split]
 
-    def tags_used(self) -> dict[str, int]:
-        """How many tokens carry each tag (tags outside the tag set included)."""
-        counts: dict[str, int] = {}
-        for sentence in self.sentences:
-            for token in sentence.tokens:
-                if token.tag is not None:
-                    counts[token.tag] = counts.get(token.tag, 0) + 1
-        return counts
-
     # --------------------------------------------------------------- listeners
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)

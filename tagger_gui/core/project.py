@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from tagger_gui.core.atomic import atomic_open
-from tagger_gui.core.corpus import Corpus, Sentence, Split, TagSet, Token
+from tagger_gui.core.corpus import Corpus, Sentence, Split, Tag, TagSet, Token
+from tagger_gui.core.data_split import DevChoice
+from tagger_gui.core.formats import read_file
+from tagger_gui.core.resources import TAGSET_PRESETS, load_tagset_preset
+from tagger_gui.core.stats import tag_counts
 
 PROJECT_VERSION = 1
 PROJECT_SUFFIX = ".tagproj"
@@ -40,6 +45,7 @@ class Project:
     tag_column: str = "upos"
     train_settings: dict = field(default_factory=dict)
     model_path: Path | None = None
+    dev_choice: DevChoice = field(default_factory=DevChoice)
 
     @property
     def name(self) -> str:
@@ -79,6 +85,7 @@ class Project:
             "tagset": self.corpus.tagset.to_dict(),
             "train_settings": self.train_settings,
             "model": _relative(self.model_path, folder),
+            "dev_choice": self.dev_choice.to_dict(),
         }
 
     @classmethod
@@ -113,6 +120,7 @@ class Project:
             tag_column=data.get("tag_column", "upos"),
             train_settings=dict(data.get("train_settings", {})),
             model_path=(path.parent / model) if model else None,
+            dev_choice=DevChoice.from_dict(data["dev_choice"]) if "dev_choice" in data else DevChoice(),
         )
 
 
@@ -154,3 +162,21 @@ def _sentence_from_dict(item: dict) -> Sentence:
         extra_lines=[(int(n), str(line)) for n, line in item.get("extra_lines", [])],
         source=item.get("source"),
     )
+
+
+def tagset_for(counts: Counter) -> TagSet:
+    """The preset covering every tag in ``counts``, else the found tags (most frequent first)."""
+    for preset in TAGSET_PRESETS:
+        tagset = load_tagset_preset(preset)
+        if all(name in tagset for name in counts):
+            return tagset
+    return TagSet(Tag(name) for name, _ in counts.most_common())
+
+
+def project_from_corpus_file(path: str | os.PathLike, tag_column: str = "upos") -> Project:
+    """An untitled project holding the sentences of a corpus file, with a tag set that covers its tags.
+
+    Raises ``FormatError`` (naming the file and line) if the file cannot be read.
+    """
+    sentences = read_file(path, tag_column=tag_column)
+    return Project(corpus=Corpus(sentences, tagset_for(tag_counts(sentences))), tag_column=tag_column)

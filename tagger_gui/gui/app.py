@@ -78,15 +78,13 @@ def create_application(argv: list[str] | None = None):
     from PySide6.QtWidgets import QApplication
 
     from tagger_gui.core.resources import icon_path
+    from tagger_gui.ml.runtime import configure_ui_process
 
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else [sys.argv[0]])
     collect_garbage_in_ui_thread(app)
-    # A training thread runs long stretches of Python between PyTorch calls; with the default 5 ms
-    # GIL switch interval the UI thread then waited up to 180 ms for its turn (benchmarks/gui_training.py).
-    # 1 ms hands the interpreter over often enough to keep every event under 50 ms.
-    sys.setswitchinterval(0.001)
+    configure_ui_process()  # process-wide settings: see tagger_gui.ml.runtime
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)

@@ -1,178 +1,88 @@
-"""Running plain code in a ``QThread``: one worker, one job that owns its thread, one way to fail.
+"""The window's job runner: a session ``Job`` in a ``QThread``, its outcome delivered in the UI thread.
 
-``Worker`` runs its ``work()`` in whatever thread it was moved to and ends with
-exactly one of ``finished(result)`` or ``failed(message, details)``; it talks only
-through signals and never touches a widget. ``BackgroundJob`` owns the thread and
-the worker, re-emits their outcome in the UI thread after the thread has fully
-stopped (so a handler may start the next job at once), and offers a cooperative
-``stop`` (a ``threading.Event`` the work checks) and ``stop_and_wait`` for closing.
-
-``FunctionJob`` is the common case: run ``task(stop_event, report)`` and forward
-``report(payload)`` calls as a throttled ``progress`` signal.
+The job slot rules (one job at a time, cancel, replace) are the session's
+(``tagger_gui.session.jobs``); this module only supplies the thread. The worker runs
+the job's task in its thread and talks through queued signals, never touching a
+widget. The outcome is handed over after the thread has fully stopped, so a handler
+may start the next job at once; ``wait`` (used when the window closes) joins the
+thread and delivers nothing more.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-EMIT_INTERVAL_S = 0.2
-"""Progress signals are sent at most this often (a few a second)."""
+from tagger_gui.session.jobs import Job
 
 
-class Throttle:
-    """``ready()`` is true at most once per ``interval`` seconds."""
+class _JobWorker(QObject):
+    """Runs one job's task in the thread it was moved to; reports progress through a signal."""
 
-    def __init__(self, interval: float = EMIT_INTERVAL_S) -> None:
-        self.interval = interval
-        self.last = 0.0
+    progress = Signal(object)
 
-    def ready(self) -> bool:
-        now = time.monotonic()
-        if now - self.last >= self.interval:
-            self.last = now
-            return True
-        return False
-
-    def mark(self) -> None:
-        self.last = time.monotonic()
-
-
-def describe_error(error: Exception) -> str:
-    """The message shown for a worker failure."""
-    if "out of memory" in str(error).lower():
-        return f"The device ran out of memory: {error}. Try a smaller batch size or the CPU."
-    return str(error) or type(error).__name__
-
-
-class Worker(QObject):
-    """Runs ``work()`` in its thread; ends with exactly one of ``finished`` or ``failed``."""
-
-    finished = Signal(object)  # the result of work()
-    failed = Signal(str, str)  # message, details (traceback)
-
-    def __init__(self) -> None:
+    def __init__(self, job: Job) -> None:
         super().__init__()
-        self.stop_event = threading.Event()
-        self.result: Any = None
-
-    def work(self) -> Any:
-        """The job itself (worker thread): check ``self.stop_event`` often."""
-        raise NotImplementedError
+        self.job = job
 
     @Slot()
     def run(self) -> None:
-        """Do the work, report the outcome, then end the thread's event loop.
+        """Run the task, then end the thread's event loop.
 
-        Quitting from here (not from a slot in the UI thread) lets the UI thread
-        join the thread with ``QThread.wait`` without a deadlock.
+        Quitting from here (not from a slot in the UI thread) lets the UI thread join the
+        thread with ``QThread.wait`` without a deadlock.
         """
         try:
-            self.result = self.work()
-        except Exception as error:  # every failure reaches the user through one dialog
-            self.failed.emit(describe_error(error), traceback.format_exc())
-        else:
-            self.finished.emit(self.result)
+            self.job.run(self.progress.emit)
         finally:
             self.thread().quit()
 
 
-class BackgroundJob(QObject):
-    """Owns the thread and worker of one job; re-emits the outcome in the UI thread.
+class QtJobHandle(QObject):
+    """The thread and worker of one launched job (lives in the UI thread)."""
 
-    Subclasses forward their worker's extra signals in ``_connect_worker``.
-    ``finished``/``failed`` arrive after the thread has fully stopped.
-    """
-
-    finished = Signal(object)
-    failed = Signal(str, str)
-
-    def __init__(self, worker: Worker, parent: QObject | None = None) -> None:
+    def __init__(self, job: Job, finish: Callable[[bool, Any], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._outcome: tuple[Signal, tuple] | None = None
+        self.job, self._finish = job, finish
         self._closing = False
         self._thread = QThread()
-        self._worker = worker  # no parent: it moves to the thread
-        worker.moveToThread(self._thread)
-        self._thread.started.connect(worker.run)
-        worker.finished.connect(self._on_worker_finished)
-        worker.failed.connect(self._on_worker_failed)
+        self._worker = _JobWorker(job)  # no parent: it moves to the thread
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progress.connect(self._on_progress)
         self._thread.finished.connect(self._on_thread_finished)
-        self._connect_worker(worker)
-
-    def _connect_worker(self, worker: Worker) -> None:
-        """Forward the worker's own signals (override)."""
 
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
-        """Ask the work to stop at its next check (returns at once)."""
-        self._worker.stop_event.set()
-
     def is_running(self) -> bool:
         return self._thread.isRunning()
 
-    def stop_and_wait(self, timeout_ms: int = 10_000) -> Any:
-        """Stop and join the thread without emitting anything more (used when the window closes).
-
-        Returns the work's result, or ``None`` if it failed or did not end in time.
-        """
+    def wait(self, timeout_s: float) -> bool:
+        """Join the thread without delivering anything more; False if it did not end in time."""
         self._closing = True
-        self.stop()
-        if not self._thread.wait(timeout_ms):
-            return None
-        return self._worker.result
+        return self._thread.wait(int(timeout_s * 1000))
 
     @Slot(object)
-    def _on_worker_finished(self, result: Any) -> None:
-        self._outcome = (self.finished, (result,))
-
-    @Slot(str, str)
-    def _on_worker_failed(self, message: str, details: str) -> None:
-        self._outcome = (self.failed, (message, details))
+    def _on_progress(self, payload: Any) -> None:
+        if not self._closing:
+            self.job.on_progress(payload)
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        if self._outcome is not None and not self._closing:
-            signal, args = self._outcome
-            self._outcome = None
-            signal.emit(*args)
+        if not self._closing and self.job.outcome is not None:
+            self._finish(*self.job.outcome)
+        self.deleteLater()
 
 
-Task = Callable[[threading.Event, Callable[[Any], None]], Any]
-"""``task(stop_event, report)``: plain code; ``report(payload)`` sends progress (throttled)."""
+class QtRunner:
+    """A session ``Runner`` that runs each job in its own ``QThread``."""
 
+    def __init__(self, parent: QObject) -> None:
+        self.parent = parent
 
-class FunctionWorker(Worker):
-    """Runs a ``Task``; its ``report`` calls become ``progress`` signals, a few a second at most."""
-
-    progress = Signal(object)
-
-    def __init__(self, task: Task) -> None:
-        super().__init__()
-        self.task = task
-        self._throttle = Throttle()
-
-    def work(self) -> Any:
-        return self.task(self.stop_event, self._report)
-
-    def _report(self, payload: Any) -> None:
-        if self._throttle.ready():
-            self.progress.emit(payload)
-
-
-class FunctionJob(BackgroundJob):
-    """A ``BackgroundJob`` running ``task(stop_event, report)``; ``progress`` carries the reports."""
-
-    progress = Signal(object)
-
-    def __init__(self, task: Task, parent: QObject | None = None) -> None:
-        super().__init__(FunctionWorker(task), parent)
-
-    def _connect_worker(self, worker: FunctionWorker) -> None:
-        worker.progress.connect(self.progress)
+    def launch(self, job: Job, finish: Callable[[bool, Any], None]) -> QtJobHandle:
+        handle = QtJobHandle(job, finish, self.parent)
+        handle.start()
+        return handle

@@ -142,15 +142,25 @@ class ResetCorpusCommand(QUndoCommand):
 
 
 class AddTagCommand(QUndoCommand):
+    """Add a tag to the tag set.
+
+    Undo removes it again, which untags the tokens carrying it (e.g. sentences an import
+    brought in with that tag); redo gives those tokens their tag back.
+    """
+
     def __init__(self, corpus: Corpus, tag: Tag, position: int | None = None) -> None:
         super().__init__(f"Add tag {tag.name}")
         self._corpus, self._tag, self._position = corpus, tag, position
+        self._untagged: dict[int, list[int]] = {}
 
     def redo(self) -> None:
         self._corpus.add_tag(self._tag, self._position)
+        if self._untagged:
+            name = self._tag.name
+            self._corpus.set_many_tags({s: {i: name for i in tokens} for s, tokens in self._untagged.items()})
 
     def undo(self) -> None:
-        self._corpus.remove_tag(self._tag.name)
+        self._untagged = self._corpus.remove_tag(self._tag.name)
 
 
 class UpdateTagCommand(QUndoCommand):

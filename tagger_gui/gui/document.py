@@ -8,24 +8,31 @@ from ``tagger_gui.gui.commands``.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QStandardPaths, Signal
 from PySide6.QtGui import QUndoStack
 
 from tagger_gui.core.corpus import Corpus, Sentence, Split, Tag, TagSet
-from tagger_gui.core.formats import read_file, write_file
-from tagger_gui.core.project import PROJECT_SUFFIX, Project
-from tagger_gui.core.resources import TAGSET_PRESETS, load_tagset_preset
+from tagger_gui.core.formats import write_file
+from tagger_gui.core.project import PROJECT_SUFFIX, Project, project_from_corpus_file
+from tagger_gui.core.resources import load_tagset_preset
+from tagger_gui.core.stats import tags_by_frequency
 from tagger_gui.gui import commands
+from tagger_gui.gui.background import QtRunner
+from tagger_gui.ml.runtime import freeze_long_lived
+from tagger_gui.session import Session
+
+
+def app_data_folder() -> Path:
+    """The user's data folder for this app (models of untitled projects live under it)."""
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation))
 
 
 class Document(QObject):
-    """Owns the ``Project`` shown in one window and its ``QUndoStack``.
+    """Owns the ``Project`` shown in one window, its ``QUndoStack`` and its model ``Session``.
 
     Signals:
         dirty_changed(bool): the unsaved-changes state changed.
@@ -43,6 +50,8 @@ class Document(QObject):
         self.corpus = Corpus(tagset=load_tagset_preset("UD UPOS"))
         self.project = Project(corpus=self.corpus)
         self.undo_stack = QUndoStack(self)
+        self.session = Session(self.project, QtRunner(self), app_data_folder())
+        self.model_message: str | None = None  # why the project's model could not be loaded
         self._extra_dirty = False  # changes outside the undo stack (e.g. training settings)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
@@ -85,21 +94,19 @@ class Document(QObject):
 
     def open_corpus(self, path: str | os.PathLike, tag_column: str = "upos") -> None:
         """Start an untitled project from a corpus file; raises ``FormatError``."""
-        sentences = read_file(path, tag_column=tag_column)
-        tagset = tagset_for(Counter(t.tag for s in sentences for t in s.tokens if t.tag is not None))
-        self._adopt(Project(corpus=Corpus(sentences, tagset), tag_column=tag_column))
+        self._adopt(project_from_corpus_file(path, tag_column))
 
     def adopt_recovered(self, project: Project) -> None:
         """Show a project restored from a recovery file: same path as before, with its changes unsaved."""
         self._adopt(project)
         self.mark_dirty()
 
-    def open_path(self, path: str | os.PathLike) -> None:
-        """Open a project or import a corpus file, by extension."""
+    def open_path(self, path: str | os.PathLike, tag_column: str = "upos") -> None:
+        """Open a project or import a corpus file (its tags from ``tag_column``), by extension."""
         if Path(path).suffix.lower() == PROJECT_SUFFIX:
             self.open_project(path)
         else:
-            self.open_corpus(path)
+            self.open_corpus(path, tag_column)
 
     def save(self, path: str | os.PathLike | None = None) -> None:
         """Write the project atomically (to ``path`` or where it came from); raises ``OSError``."""
@@ -117,11 +124,12 @@ class Document(QObject):
         self.corpus.reset(project.corpus.sentences, project.corpus.tagset)
         project.corpus = self.corpus
         self.project = project
+        self.model_message = self.session.open(project)
         self._extra_dirty = False
         self.undo_stack.setClean()
         # A large corpus is hundreds of thousands of long-lived objects: keep them out of
         # the cyclic GC's full passes, which would otherwise stall key presses for 20+ ms.
-        gc.freeze()
+        freeze_long_lived()
         self.loaded.emit()
         self.path_changed.emit()
         self.dirty_changed.emit(False)
@@ -131,7 +139,7 @@ class Document(QObject):
         self, sentences: Sequence[Sentence], *, replace: bool = False, add_tags: bool = True, label: str = "Import"
     ) -> None:
         """Add (or replace the corpus with) imported sentences as one undoable step."""
-        unknown = [t for t in _tags_in(sentences) if t not in self.corpus.tagset] if add_tags else []
+        unknown = [t for t in tags_by_frequency(sentences) if t not in self.corpus.tagset] if add_tags else []
         self.undo_stack.beginMacro(label)
         if replace:
             self.undo_stack.push(commands.ResetCorpusCommand(self.corpus, sentences, None, label))
@@ -187,18 +195,3 @@ class Document(QObject):
 
     def set_tagset(self, tagset: TagSet, text: str = "Replace tag set") -> None:
         self.undo_stack.push(commands.SetTagsetCommand(self.corpus, tagset, text))
-
-
-def _tags_in(sentences: Sequence[Sentence]) -> list[str]:
-    """Tags used by ``sentences``, most frequent first."""
-    counts = Counter(t.tag for s in sentences for t in s.tokens if t.tag is not None)
-    return [name for name, _ in counts.most_common()]
-
-
-def tagset_for(counts: Counter) -> TagSet:
-    """The preset covering every tag in ``counts``, else the found tags (most frequent first)."""
-    for preset in TAGSET_PRESETS:
-        tagset = load_tagset_preset(preset)
-        if all(name in tagset for name in counts):
-            return tagset
-    return TagSet(Tag(name) for name, _ in counts.most_common())

@@ -8,7 +8,8 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QWidget
 
-from tagger_gui.core.corpus import Sentence, Split, Token
+from tagger_gui.core.corpus import Split
+from tagger_gui.core.edits import retokenized
 from tagger_gui.core.resources import icon_path
 from tagger_gui.core.recovery import RecoveryStore
 from tagger_gui.gui.autosave import Autosave, default_store
@@ -23,7 +24,7 @@ from tagger_gui.gui.panels.tag_editor import KEY_HELP, TagEditorPanel
 from tagger_gui.gui.panels.tagset_panel import TagSetPanel
 from tagger_gui.gui.panels.training_panel import TrainingPanel
 from tagger_gui.gui.training_controller import TrainingController
-from tagger_gui.gui.stats import CorpusStats
+from tagger_gui.core.stats import CorpusStats
 
 APP_NAME = "tagger-gui"
 DEFAULT_SIZE = (1280, 800)
@@ -164,9 +165,7 @@ class MainWindow(QMainWindow):
         self.files.recent_changed.connect(self._fill_recent_menu)
         self.files.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.training.running_changed.connect(self._on_training_running)
-        self.training.running_changed.connect(self.review_panel.set_blocked)
-        self.review_panel.running_changed.connect(self.training.set_blocked)
-        self.review_panel.running_changed.connect(self._on_jobs_changed)
+        self.document.session.jobs.listeners.append(self._on_jobs_changed)
         self.evaluation_panel.jump_requested.connect(self.show_token)
         self.review_panel.jump_requested.connect(self.show_token)
         self._on_training_running(False)
@@ -192,9 +191,7 @@ class MainWindow(QMainWindow):
         if not self.training.confirm_close() or not self.files.maybe_save():
             event.ignore()
             return
-        self.evaluation_panel.shutdown()
-        self.review_panel.shutdown()
-        self.assist.shutdown()
+        self.document.session.jobs.shutdown()  # corpus prediction, evaluation or error finder
         self.save_window_state()
         self.autosave.discard()  # saved or deliberately discarded: nothing to recover
         event.accept()
@@ -268,8 +265,8 @@ class MainWindow(QMainWindow):
             self.docks["trainingDock"].raise_()
 
     def _on_jobs_changed(self, *_args) -> None:
-        """One job at a time: Train and Find likely errors are enabled only while neither runs."""
-        idle = not self.training.is_running and not self.review_panel.is_running
+        """One job at a time: Train and Find likely errors are enabled only while the job slot is free."""
+        idle = self.document.session.jobs.is_free
         self.actions["train"].setEnabled(idle)
         self.actions["find_errors"].setEnabled(idle)
         self.actions["stop_training"].setEnabled(self.training.is_running)
@@ -302,18 +299,3 @@ class MainWindow(QMainWindow):
             f"{stats.sentences:,} sentences  ·  {stats.words:,} words  ·  {stats.percent_tagged:.1f}% tagged"
         )
 
-
-def retokenized(sentence: Sentence, words: list[str]) -> Sentence:
-    """A copy of ``sentence`` with new ``words``; tags stay on words that the edit left alone."""
-    import difflib
-
-    old = sentence.tokens
-    tokens = [Token(word) for word in words]
-    matcher = difflib.SequenceMatcher(a=[t.form for t in old], b=words, autojunk=False)
-    for a, b, size in matcher.get_matching_blocks():
-        for i in range(size):
-            tokens[b + i] = Token(old[a + i].form, old[a + i].tag, old[a + i].columns)
-    copy = sentence.copy()
-    copy.tokens = tokens
-    copy.extra_lines = []  # multiword-token lines refer to the old numbering
-    return copy

@@ -36,7 +36,6 @@ class ModelAssist(QObject):
         window.sentence_list.model.predictions = self.store
         self._build_progress()
         self._connect()
-        self.store.set_tagger(window.training.tagger)
 
     def _build_progress(self) -> None:
         self.progress_label = QLabel("Predicting the corpus…")
@@ -50,7 +49,6 @@ class ModelAssist(QObject):
 
     def _connect(self) -> None:
         store, window = self.store, self.window
-        window.training.model_changed.connect(store.set_tagger)
         store.changed.connect(window.editor.refresh_predictions)
         store.changed.connect(window.sentence_list.model.refresh_uncertainty)
         store.running_changed.connect(self._on_running_changed)
@@ -146,9 +144,6 @@ class ModelAssist(QObject):
         self.window.sentence_list.select_row(row)
         self.window.editor.show_sentence(row, token)
         self.window.editor.focus_tokens()
-
-    def shutdown(self) -> None:
-        self.store.shutdown()
 
     # ------------------------------------------------------------ handlers
     def _on_running_changed(self, running: bool) -> None:

@@ -1,9 +1,9 @@
-"""Runs trainings for one window and owns the project's current model.
+"""The window's adapter over the session's training and current model.
 
-It snapshots the tagged sentences, starts one ``TrainingJob`` at a time, feeds the
-training panel, and when a run ends makes its best model the project's current
-model, saved as a bundle beside the project file (for an untitled project, in the
-user's data folder until the project is saved). Failures reach the user through
+It starts a run through the session (the session snapshots the data, runs it in the
+one job slot and scores the current model on the same dev sentences), feeds the
+training panel, and when a run ends lets the session adopt the new model if it is
+not worse; if it is worse the user chooses. Failures reach the user through
 ``show_failure``; nothing of the corpus is touched by a run.
 """
 
@@ -11,27 +11,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from tagger_gui.core.corpus import Split, Tag
+from tagger_gui.core.corpus import Tag
+from tagger_gui.core.data_split import DevChoice
 from tagger_gui.gui.error_dialog import show_failure
 from tagger_gui.gui.panels.training_panel import DEV_FROM_SPLIT, TrainingPanel
-from tagger_gui.gui.training_worker import TrainingData, TrainingJob
 from tagger_gui.ml.bundle import META_NAME, BundleError, load_bundle, save_bundle
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Tagger
-from tagger_gui.ml.training import TrainResult
-
-MODEL_SUFFIX = ".model"
-
-
-def default_model_folder(project_path: Path | None) -> Path:
-    """``work.tagproj`` -> ``work.model/`` beside it; untitled -> a folder in the user's data location."""
-    if project_path is not None:
-        return project_path.with_name(project_path.stem + MODEL_SUFFIX)
-    data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation))
-    return data / "models" / "untitled.model"
+from tagger_gui.ml.training import EpochSummary, TrainingInfo
+from tagger_gui.session import TRAINING, SessionError
+from tagger_gui.session.training import LossPoints, Progress, TrainingOutcome
 
 
 class TrainingController(QObject):
@@ -48,54 +40,58 @@ class TrainingController(QObject):
     def __init__(self, document, panel: TrainingPanel, window: QWidget) -> None:
         super().__init__(window)
         self.document, self.panel, self.window = document, panel, window
-        self.job: TrainingJob | None = None
-        self.tagger: Tagger | None = None
-        self._result_belongs_elsewhere = False  # another project was opened while training
-        self._blocked = False
+        self.session = document.session
+        self._generation = 0  # bumped when another project opens: older runs' results are dropped
+        self.session.model_listeners.append(self.model_changed.emit)
+        self.session.jobs.listeners.append(self._on_job_changed)
         panel.train_requested.connect(self.start)
         panel.stop_requested.connect(self.stop)
         document.loaded.connect(self._on_project_loaded)
         document.about_to_save.connect(self._move_untitled_model)
+        self._was_running = False
         self._on_project_loaded()
 
     @property
+    def tagger(self) -> Tagger | None:
+        return self.session.tagger
+
+    @property
     def is_running(self) -> bool:
-        return self.job is not None
+        return self.session.jobs.is_running(TRAINING)
 
     # ------------------------------------------------------------- training
-    def start(self, config: TrainConfig | None = None, dev_choice: str = DEV_FROM_SPLIT) -> bool:
-        """Start training with ``config`` (default: the panel's); False if one runs, another job blocks it, or nothing to train."""
-        if self.job is not None or self._blocked:
-            return False
+    def start(self, config: TrainConfig | None = None, dev_source: str | None = None) -> bool:
+        """Start training with ``config`` (default: the panel's); False, with a message, if it cannot start."""
         try:
             config = config or self.panel.config()
-        except ValueError as error:
+            choice = DevChoice(dev_source or self.panel.dev_choice() or DEV_FROM_SPLIT, config.dev_fraction)
+            data = self.session.training_data(choice)
+            generation = self._generation
+            self.session.start_training(
+                config, data, on_event=self._on_event,
+                on_done=lambda outcome: self._on_finished(outcome, generation),
+                on_failed=self._on_failed,
+            )
+        except (ValueError, SessionError) as error:
             show_failure(self.window, "Cannot train", str(error))
             return False
-        self._remember_settings(config)
-        self.job = TrainingJob(config, self._snapshot(dev_choice), self)
-        self._connect_job(self.job)
-        self.panel.set_running(True)
-        self.running_changed.emit(True)
-        self.job.start()
+        self._remember_settings(config, choice)
+        if data.dev_description:
+            self.panel.log.appendPlainText(f"The best epoch is picked on {data.dev_description}.")
         return True
 
     def stop(self) -> None:
-        if self.job is not None:
-            self.job.stop()
-
-    def set_blocked(self, blocked: bool) -> None:
-        """While another job (the error finder) runs, no training may start (one job at a time)."""
-        self._blocked = blocked
-        self.panel.train_button.setEnabled(not blocked and self.job is None)
+        if self.is_running:
+            self.session.jobs.cancel()
 
     def confirm_close(self) -> bool:
         """Called when the window closes: ask if training runs, then stop and join it. False = keep open."""
-        if self.job is None:
+        if not self.is_running:
             return True
         answer = QMessageBox.question(
             self.window, "Training in progress",
-            "A training is running. Stop it and close? The best model so far is kept if an epoch finished.",
+            "A training is running. Stop it and close? The best model so far is kept if an epoch finished"
+            " and it is not worse than the current one.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return False
@@ -103,110 +99,120 @@ class TrainingController(QObject):
         return True
 
     def shutdown(self) -> None:
-        """Stop and join a running training without asking; keep its best model if an epoch finished."""
-        if self.job is None:
+        """Stop and join a running training without asking; keep its model if it is not worse."""
+        if not self.is_running:
             return
-        result = self.job.stop_and_wait()
-        self._end_job()
-        if result is not None and result.tagger is not None:
-            self._adopt(result.tagger, default_model_folder(self.document.path))
+        _, outcome = self.session.jobs.shutdown()
+        if outcome is not None:
+            self._offer(outcome, ask=False)
 
-    def _snapshot(self, dev_choice: str) -> TrainingData:
-        corpus = self.document.corpus
-        train = [s for s in corpus if s.split == Split.TRAIN]
-        dev = [s for s in corpus if s.split == Split.DEV and s.tagged_count] if dev_choice == DEV_FROM_SPLIT else []
-        return TrainingData.snapshot(train, dev or None, corpus.tagset)
-
-    def _remember_settings(self, config: TrainConfig) -> None:
+    def _remember_settings(self, config: TrainConfig, choice: DevChoice) -> None:
+        project = self.document.project
         settings = config.to_dict()
-        if self.document.project.train_settings != settings:
-            self.document.project.train_settings = settings
+        if project.train_settings != settings or project.dev_choice != choice:
+            project.train_settings, project.dev_choice = settings, choice
             self.document.mark_dirty()
 
-    def _connect_job(self, job: TrainingJob) -> None:
+    def _on_event(self, event) -> None:
         panel = self.panel
-        job.started.connect(panel.show_started)
-        job.losses.connect(panel.plot.add_losses)
-        job.progress.connect(panel.show_progress)
-        job.epoch_ended.connect(panel.add_epoch)
-        job.finished.connect(self._on_finished)
-        job.failed.connect(self._on_failed)
+        if isinstance(event, TrainingInfo):
+            panel.show_started(event)
+        elif isinstance(event, LossPoints):
+            panel.plot.add_losses(event.steps, event.losses)
+        elif isinstance(event, Progress):
+            panel.show_progress(event)
+        elif isinstance(event, EpochSummary):
+            panel.add_epoch(event)
 
-    def _on_finished(self, result: TrainResult) -> None:
-        self._end_job()
-        self.panel.show_result(result)
-        if self._result_belongs_elsewhere:
-            self._result_belongs_elsewhere = False
+    def _on_finished(self, outcome: TrainingOutcome, generation: int) -> None:
+        self.panel.show_result(outcome.result)
+        if generation != self._generation:
             self.panel.log.appendPlainText("Another project was opened during training: this model was not kept.")
-        elif result.tagger is not None:
-            self._adopt(result.tagger, default_model_folder(self.document.path))
+        elif outcome.result.tagger is not None:
+            self._offer(outcome, ask=True)
 
     def _on_failed(self, message: str, details: str) -> None:
-        self._end_job()
         self.panel.show_failure(message)
         show_failure(self.window, "Training failed", message, details)
 
-    def _end_job(self) -> None:
-        self.job.deleteLater()
-        self.job = None
-        self.running_changed.emit(False)
+    def _on_job_changed(self, job) -> None:
+        running = self.is_running
+        if running != self._was_running:
+            self._was_running = running
+            self.panel.set_running(running)
+            self.running_changed.emit(running)
+        self.panel.train_button.setEnabled(self.session.jobs.is_free)
 
     # ---------------------------------------------------------------- models
-    def _adopt(self, tagger: Tagger, folder: Path) -> None:
-        """Save ``tagger`` to ``folder`` and make it the project's model (the previous one stays if saving fails)."""
+    def _offer(self, outcome: TrainingOutcome, ask: bool) -> None:
+        """Keep the new model if it is not worse; otherwise ask (or, without asking, keep the current one)."""
+        if outcome.result.tagger is None:
+            return
         try:
-            save_bundle(tagger, folder)
+            if self.session.offer(outcome):
+                self._saved()
+            elif ask and self._user_prefers_new(outcome):
+                self.session.adopt(outcome.result.tagger)
+                self._saved()
+            else:
+                self.panel.log.appendPlainText(
+                    f"Kept the current model: it scores {outcome.previous_accuracy:.2%} on the same "
+                    f"{outcome.dev_sentences:,} dev sentences, the new one {outcome.new_accuracy:.2%}.")
         except BundleError as error:
             show_failure(self.window, "Cannot save the model", f"{error}\nThe previous model is kept.")
-            return
-        self.document.project.model_path = folder
+
+    def _user_prefers_new(self, outcome: TrainingOutcome) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "The new model is worse",
+            f"The new model tags {outcome.new_accuracy:.2%} of the {outcome.dev_sentences:,} dev sentences' words "
+            f"right; the current model {outcome.previous_accuracy:.2%}. Keep the current model?", parent=self.window)
+        box.addButton("Keep the current model", QMessageBox.ButtonRole.RejectRole)
+        use_new = box.addButton("Use the new model", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+        return box.clickedButton() is use_new
+
+    def _saved(self) -> None:
         self.document.mark_dirty()
-        self._set_tagger(tagger)
-        self.panel.log.appendPlainText(f"Model saved to {folder}")
+        self.panel.log.appendPlainText(f"Model saved to {self.document.project.model_path}")
+
+    def restore_previous_model(self) -> None:
+        """Go back to the model that the current one replaced (the current one is kept aside in turn)."""
+        try:
+            folder = self.session.restore_previous()
+        except (BundleError, SessionError) as error:
+            show_failure(self.window, "No previous model", f"There is no earlier model to go back to: {error}")
+            return
+        self.document.mark_dirty()
+        self.panel.log.appendPlainText(f"Restored the previous model into {folder}")
 
     def _move_untitled_model(self, project_path: Path | None) -> None:
-        """A model trained while the project was untitled goes beside the project when it is first saved.
-
-        Otherwise the project would point into the user's data folder, where the next
-        untitled training overwrites it. If the copy fails, the project keeps the old path.
-        """
-        untitled = default_model_folder(None)
-        if project_path is None or self.tagger is None or self.document.project.model_path != untitled:
+        """A model trained while the project was untitled goes beside the project when it is first saved."""
+        if project_path is None:
             return
-        folder = default_model_folder(project_path)
         try:
-            save_bundle(self.tagger, folder)
+            folder = self.session.move_untitled_model(project_path)
         except BundleError as error:
-            self.panel.log.appendPlainText(f"The model stays in {untitled}: {error}")
+            self.panel.log.appendPlainText(f"The model stays in {self.document.project.model_path}: {error}")
             return
-        self.document.project.model_path = folder
-        self.panel.log.appendPlainText(f"Model saved to {folder}")
-
-    def _set_tagger(self, tagger: Tagger | None) -> None:
-        self.tagger = tagger
-        self.model_changed.emit(tagger)
+        if folder is not None:
+            self.panel.log.appendPlainText(f"Model saved to {folder}")
 
     def _on_project_loaded(self) -> None:
-        if self.job is not None:
-            self._result_belongs_elsewhere = True
-            self.job.stop()
+        self._generation += 1
         project = self.document.project
         if project.train_settings:
             try:
                 self.panel.set_config(TrainConfig.from_dict(project.train_settings))
             except ValueError as error:
                 self.panel.log.appendPlainText(f"Saved training settings ignored: {error}")
-        self._set_tagger(None)
-        if project.model_path is not None:
-            self._load_quietly(project.model_path)
+        self.panel.set_dev_choice(project.dev_choice)
+        message = self.document.model_message
+        if message:
+            self.panel.log.appendPlainText(message)
+        elif project.model_path is not None:
+            self.panel.log.appendPlainText(f"Loaded the project's model from {project.model_path}")
 
-    def _load_quietly(self, path: Path) -> None:
-        try:
-            self._set_tagger(load_bundle(path))
-            self.panel.log.appendPlainText(f"Loaded the project's model from {path}")
-        except BundleError as error:
-            self.panel.log.appendPlainText(f"The project's model could not be loaded: {error}")
-
+    # ------------------------------------------------------------ load / save
     def load_model_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Load model", "", "tagger-gui models (model.json *.json)")
         if path:
@@ -223,7 +229,7 @@ class TrainingController(QObject):
             return False
         self.document.project.model_path = path.parent if path.name == META_NAME else path
         self.document.mark_dirty()
-        self._set_tagger(tagger)
+        self.session.set_tagger(tagger)
         return True
 
     def _reconcile_tags(self, tagger: Tagger, path: Path) -> bool:

@@ -24,6 +24,7 @@ from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Tagger
+from tagger_gui.ml.runtime import configure_torch
 from tagger_gui.ml.vocab import PAD, UNK, Vocab
 from tagger_gui.ml.warm_start import vocab_and_model
 
@@ -144,7 +145,8 @@ def resolve_device(name: str) -> torch.device:
     return device
 
 
-def _stop_check(should_stop: StopSignal | None) -> Callable[[], bool]:
+def stop_check(should_stop: StopSignal | None) -> Callable[[], bool]:
+    """``should_stop`` as a plain function returning True once the run should stop."""
     if should_stop is None:
         return lambda: False
     if hasattr(should_stop, "is_set"):
@@ -239,9 +241,7 @@ class Trainer:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
         device = resolve_device(config.device)
-        # Tiny (denormal) floats, common late in training, are slow on CPUs: flush them
-        # to zero. This is a process-wide setting; it does not change results measurably.
-        torch.set_flush_denormal(True)
+        configure_torch()
         torch.manual_seed(config.seed)
         rng = np.random.default_rng(config.seed)
         train, dev = self._split(train, dev, rng)
@@ -255,7 +255,7 @@ class Trainer:
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
         run = _Run(
             tagger, self._optimizer(model), table, data, dev, self._word_drop_probabilities(vocab, device),
-            rng, _stop_check(should_stop), self._deadline(),
+            rng, stop_check(should_stop), self._deadline(),
         )
         self.hooks.on_start(TrainingInfo(
             train_sentences=len(train),

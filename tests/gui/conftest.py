@@ -59,6 +59,11 @@ def no_surprise_dialogs(monkeypatch):
     for kind in ("critical", "warning", "information", "question"):
         monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
 
+    def unexpected_exec(box):
+        raise AssertionError(f"unexpected modal QMessageBox: {box.windowTitle()}: {box.text()}")
+
+    monkeypatch.setattr(QMessageBox, "exec", unexpected_exec)
+
 
 @pytest.fixture
 def settings(tmp_path) -> QSettings:

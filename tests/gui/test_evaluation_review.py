@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tagger_gui.core.corpus import Corpus, Sentence, Split, TagSet
 from tagger_gui.core.project import Project
@@ -37,8 +38,7 @@ def sample_tagger(one_thread):
 
 
 def _use_model(window, tagger):
-    window.training.tagger = tagger
-    window.training.model_changed.emit(tagger)
+    window.document.session.set_tagger(tagger)
 
 
 def _click(qtbot, view, index, double=False):
@@ -55,8 +55,7 @@ def test_confusion_cell_lists_exactly_its_tokens_and_double_click_jumps(qtbot, s
     _use_model(sample_window, sample_tagger)
     panel.split_combo.setCurrentIndex(panel.split_combo.findData("all"))
     assert panel.evaluate()
-    with qtbot.waitSignal(panel.job.finished, timeout=30_000):
-        pass
+    qtbot.waitUntil(lambda: panel.run is not None, timeout=30_000)
     run = panel.run
     assert run is not None and run.evaluation.words == sample_window.document.corpus.tagged_word_count
     assert "Accuracy" in panel.summary.text()
@@ -125,13 +124,11 @@ def test_finder_runs_in_the_background_and_finds_the_planted_error(qtbot, settin
     panel = window.review_panel
     panel.folds_spin.setValue(3)
     panel.epochs_spin.setValue(4)
-    progress = []
     assert panel.start()
-    panel.job.progress.connect(progress.append)
     assert not panel.find_button.isEnabled() and panel.stop_button.isEnabled()
     with qtbot.waitSignal(panel.running_changed, timeout=60_000):
         pass
-    assert panel.result is not None and not panel.result.stopped and progress
+    assert panel.result is not None and not panel.result.stopped and panel.progress.value() > 0
     top = panel.model.item(0).suspect
     assert (top.sentence_id, top.token, top.suggested) == ("s3", 1, "NOUN")
     _click(qtbot, panel.view, panel.model.index(0, 2), double=True)
@@ -145,16 +142,23 @@ def test_finder_stops_on_request(qtbot, settings, tmp_path, monkeypatch):
     panel = window.review_panel
     panel.epochs_spin.setValue(50)
     assert panel.start()
-    with qtbot.waitSignal(panel.job.progress, timeout=30_000):
-        pass
+    qtbot.waitUntil(lambda: panel.progress.value() > 0, timeout=30_000)
     with qtbot.waitSignal(panel.running_changed, timeout=5_000):
         panel.stop_button.click()
-    assert panel.job is None and panel.result.stopped and panel.find_button.isEnabled()
+    assert not panel.is_running and panel.result.stopped and panel.find_button.isEnabled()
 
 
-def test_no_search_while_training(window):
-    window.review_panel.set_blocked(True)
-    assert not window.review_panel.start() and not window.review_panel.find_button.isEnabled()
+def test_no_search_while_training(qtbot, settings, tmp_path):
+    from tagger_gui.session import TRAINING, Job
+
+    window = make_window(qtbot, settings, _review_project(tmp_path))
+    jobs = window.document.session.jobs
+    jobs.start(Job(TRAINING, lambda stop, report: stop.wait(10)))
+    try:
+        assert not window.review_panel.start() and not window.review_panel.find_button.isEnabled()
+        assert "Wait for the training" in window.review_panel.status.text()
+    finally:
+        jobs.shutdown()
 
 
 def test_decision_buttons_need_a_selected_row(qtbot, settings, tmp_path):
@@ -182,6 +186,9 @@ def test_no_training_while_the_finder_runs(qtbot, settings, tmp_path, monkeypatc
     assert panel.start()
     assert not actions["train"].isEnabled() and not actions["find_errors"].isEnabled()
     assert not window.training_panel.train_button.isEnabled() and not window.training.start()
+    [box] = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert "Wait for the error finder" in box.text()
+    box.close()
     with qtbot.waitSignal(panel.running_changed, timeout=10_000):
         panel.stop()
     assert actions["train"].isEnabled() and actions["find_errors"].isEnabled()

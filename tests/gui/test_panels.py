@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox
 
 from tagger_gui.core.corpus import Sentence, Status
 from tagger_gui.gui import app as app_module
-from tagger_gui.gui.main_window import retokenized
+from tagger_gui.core.edits import retokenized
 
 
 def tag_everything(window, tag="NOUN"):

@@ -38,7 +38,7 @@ def model_window(qtbot, settings, tagger):
     window = make_window(qtbot, settings)
     store = window.assist.store
     with qtbot.waitSignal(store.running_changed, timeout=30_000, check_params_cb=lambda running: not running):
-        window.training._set_tagger(tagger)
+        window.document.session.set_tagger(tagger)
     assert store.is_complete
     window.editor.focus_tokens()
     return window
@@ -93,7 +93,7 @@ def test_editor_shows_predictions_and_highlights_disagreement(model_window):
     tag, p = tokens.index(0).data(PREDICTED_ROLE)
     assert tag == prediction.best[0] and p == pytest.approx(float(prediction.confidence[0]), rel=1e-5)
     size = window.editor.view.itemDelegate().sizeHint(None, tokens.index(0))
-    window.training._set_tagger(None)
+    window.document.session.set_tagger(None)
     assert tokens.index(0).data(PREDICTED_ROLE) is None
     assert window.editor.view.itemDelegate().sizeHint(None, tokens.index(0)).height() < size.height()
 
@@ -192,7 +192,7 @@ def test_retrain_lists_tokens_whose_prediction_changed(model_window, qtbot):
     old = [p.best for p in store.all_predictions()]
     new_tagger = _train(7)
     with qtbot.waitSignal(store.changes_ready, timeout=30_000):
-        window.training._set_tagger(new_tagger)
+        window.document.session.set_tagger(new_tagger)
     new = [p.best for p in new_tagger.predict([s.words for s in window.document.corpus])]
     expected = {(window.document.corpus[s].id, t) for s, (a, b) in enumerate(zip(old, new))
                 for t, (x, y) in enumerate(zip(a, b)) if x != y}

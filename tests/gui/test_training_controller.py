@@ -12,7 +12,7 @@ from tagger_gui.core.project import Project
 from tagger_gui.core.resources import sample_project_path
 from tagger_gui.gui.document import Document
 from tagger_gui.gui.panels.training_panel import TrainingPanel
-from tagger_gui.gui.training_controller import TrainingController, default_model_folder
+from tagger_gui.gui.training_controller import TrainingController
 from tagger_gui.ml import training
 from tagger_gui.ml.config import preset_config
 
@@ -67,7 +67,8 @@ def test_a_model_trained_untitled_moves_beside_the_project_when_it_is_first_save
     controller, document, _ = make_controller(qtbot)
     with qtbot.waitSignal(controller.model_changed, timeout=60_000):
         assert controller.start(small_config())
-    assert document.project.model_path == default_model_folder(None)
+    untitled_folder = document.project.model_path
+    assert untitled_folder.parent.name == "models" and untitled_folder.name.startswith("untitled-")
     words = [s.words for s in document.corpus][:5]
     before = [p.best for p in controller.tagger.predict(words)]
     document.save(tmp_path / "new.tagproj")
@@ -79,18 +80,30 @@ def test_a_model_trained_untitled_moves_beside_the_project_when_it_is_first_save
     assert document.project.model_path == tmp_path / "new.model"
 
 
-def test_only_one_training_at_a_time_and_stop_button_ends_it_quickly(qtbot, saved_sample):
+def training_has_progressed(panel) -> bool:
+    return panel.progress_bar.format().startswith("epoch")
+
+
+def close_failure_dialogs() -> list[str]:
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    for box in boxes:
+        box.close()
+    return [box.text() for box in boxes]
+
+
+def test_only_one_training_at_a_time_and_stop_button_ends_it_quickly(qtbot, saved_sample, monkeypatch):
     controller, document, panel = make_controller(qtbot, saved_sample)
     for sentence in list(document.corpus)[:1]:
         document.corpus.append_sentences([sentence.copy() for _ in range(400)])
+    monkeypatch.setattr(TrainingController, "_user_prefers_new", lambda self, outcome: False)
     assert controller.start(small_config(epochs=50, batch_size=1))
     assert not controller.start(small_config()) and not panel.train_button.isEnabled()
-    with qtbot.waitSignal(controller.job.progress, timeout=30_000):
-        pass
+    assert "Wait for the training" in close_failure_dialogs()[0]
+    qtbot.waitUntil(lambda: training_has_progressed(panel), timeout=30_000)
     asked = time.monotonic()
     with qtbot.waitSignal(controller.running_changed, timeout=5_000):
         panel.stop_button.click()
-    assert time.monotonic() - asked < 1.0 and controller.job is None and panel.train_button.isEnabled()
+    assert time.monotonic() - asked < 1.0 and not controller.is_running and panel.train_button.isEnabled()
 
 
 def test_a_failure_in_the_worker_shows_one_dialog_and_keeps_the_corpus(qtbot, saved_sample, monkeypatch):
@@ -114,13 +127,12 @@ def test_closing_during_training_asks_then_stops_and_joins(qtbot, saved_sample, 
     controller, document, _ = make_controller(qtbot, saved_sample)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     controller.start(small_config(epochs=500, batch_size=1))
-    with qtbot.waitSignal(controller.job.progress, timeout=30_000):
-        pass
+    qtbot.waitUntil(lambda: training_has_progressed(controller.panel), timeout=30_000)
     assert not controller.confirm_close() and controller.is_running
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    job = controller.job
+    handle = controller.session.jobs._handle
     assert controller.confirm_close()
-    assert controller.job is None and not job.is_running()
+    assert not controller.is_running and not handle.is_running()
 
 
 def test_loading_a_model_with_other_tags_offers_to_add_them(qtbot, saved_sample, tmp_path, monkeypatch):

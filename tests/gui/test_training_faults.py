@@ -63,7 +63,7 @@ def test_an_exception_in_a_hook_fails_the_run_cleanly(qtbot, trained, monkeypatc
     def broken_hook(self, info):
         raise ValueError("hook exploded")
 
-    monkeypatch.setattr("tagger_gui.gui.training_worker._SignalHooks.on_batch_end", broken_hook)
+    monkeypatch.setattr("tagger_gui.session.training.ReportingHooks.on_batch_end", broken_hook)
     run_to_end(qtbot, controller, small_config())
     assert visible_failure_texts() == ["hook exploded"]
     assert [s.tags for s in document.corpus] == tags
@@ -76,6 +76,7 @@ def test_a_full_disk_when_saving_the_model_keeps_the_previous_one(qtbot, trained
     def disk_full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
+    monkeypatch.setattr("tagger_gui.session.training.TrainingOutcome.is_not_worse", True)
     monkeypatch.setattr(atomic, "atomic_write_bytes", disk_full)
     monkeypatch.setattr("tagger_gui.ml.bundle.atomic_write_bytes", disk_full)
     run_to_end(qtbot, controller, small_config(seed=5))
@@ -86,7 +87,7 @@ def test_a_full_disk_when_saving_the_model_keeps_the_previous_one(qtbot, trained
 
 def test_stopping_during_the_first_batch_leaves_the_previous_model(qtbot, trained, monkeypatch):
     controller, document, words, before, weights = trained
-    monkeypatch.setattr("tagger_gui.gui.training_worker._SignalHooks.on_start", lambda self, info: controller.stop())
+    monkeypatch.setattr("tagger_gui.session.training.ReportingHooks.on_start", lambda self, info: controller.stop())
     run_to_end(qtbot, controller, small_config())
     assert visible_failure_texts() == []
     assert "before the first epoch ended: no model" in controller.panel.log.toPlainText()

@@ -16,14 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from tagger_gui.core.corpus import Split
-from tagger_gui.gui.background import FunctionJob
 from tagger_gui.gui.error_dialog import show_failure
 from tagger_gui.gui.qt_models import SORT_ROLE
 from tagger_gui.gui.review_models import ConfusionModel, PerTagModel, TokenHitsModel
 from tagger_gui.ml.evaluation import EvaluationRun, evaluate_sentences
+from tagger_gui.session import EVALUATION, SessionError
 
 ALL_TAGGED = "all"
-SPLIT_CHOICES = (("Dev sentences", Split.DEV.value), ("Test sentences", Split.TEST.value),
+HELD_OUT = "held_out"
+SPLIT_CHOICES = (("Dev sentences", Split.DEV.value), ("Held-out sentences (those that pick the epoch)", HELD_OUT),
+                 ("Test sentences", Split.TEST.value),
                  ("Training sentences", Split.TRAIN.value), ("All tagged sentences", ALL_TAGGED))
 CELL_HEIGHT = 24
 CELL_MIN_WIDTH = 30
@@ -57,13 +59,14 @@ class EvaluationPanel(QWidget):
     def __init__(self, document, training, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document, self.training = document, training
-        self.job: FunctionJob | None = None
+        self.session = document.session
         self.run: EvaluationRun | None = None
         self._build_controls()
         self._build_tables()
         self._build_layout()
         training.model_changed.connect(self._on_model_changed)
         document.loaded.connect(self.clear)
+        self.session.jobs.listeners.append(self._on_job_changed)
         self._on_model_changed(training.tagger)
 
     # ------------------------------------------------------------ build
@@ -142,18 +145,19 @@ class EvaluationPanel(QWidget):
     def evaluate(self) -> bool:
         """Start evaluating the current model on the chosen split; False if no model or nothing to evaluate."""
         tagger = self.training.tagger
-        if tagger is None or self.job is not None:
+        if tagger is None:
             return False
         rows, sentences = self._chosen_sentences()
         if not sentences:
             self.summary.setText(f"No tagged sentences in “{self.split_combo.currentText()}”.")
             return False
-        self.job = FunctionJob(lambda stop, report: evaluate_sentences(tagger, sentences, rows), self)
-        self.job.finished.connect(self._on_finished)
-        self.job.failed.connect(self._on_failed)
-        self.evaluate_button.setEnabled(False)
+        try:
+            self.session.start_job(EVALUATION, lambda stop, report: evaluate_sentences(tagger, sentences, rows),
+                                   self.show_run, self._on_failed)
+        except SessionError as error:
+            self.summary.setText(str(error))
+            return False
         self.summary.setText(f"Tagging {len(sentences):,} sentences…")
-        self.job.start()
         return True
 
     def show_run(self, run: EvaluationRun | None) -> None:
@@ -180,35 +184,27 @@ class EvaluationPanel(QWidget):
         self.show_run(None)
         self.summary.setText("Press Evaluate to tag the chosen sentences with the current model.")
 
-    def shutdown(self) -> None:
-        """Stop and join a running evaluation (the window is closing)."""
-        if self.job is not None:
-            self.job.stop_and_wait()
-            self._end_job()
-
     # --------------------------------------------------------- handlers
     def _chosen_sentences(self):
         choice = self.split_combo.currentData()
-        chosen = [(row, s) for row, s in enumerate(self.document.corpus)
-                  if s.tagged_count and (choice == ALL_TAGGED or s.split.value == choice)]
+        corpus = self.document.corpus
+        if choice == HELD_OUT:
+            held = {s.id for s in self.session.dev_sentences()}
+            chosen = [(row, s) for row, s in enumerate(corpus) if s.id in held]
+        else:
+            chosen = [(row, s) for row, s in enumerate(corpus)
+                      if s.tagged_count and (choice == ALL_TAGGED or s.split.value == choice)]
         return [row for row, _ in chosen], [s.copy() for _, s in chosen]
 
-    def _on_finished(self, run: EvaluationRun) -> None:
-        self._end_job()
-        self.show_run(run)
-
     def _on_failed(self, message: str, details: str) -> None:
-        self._end_job()
         self.summary.setText(f"Evaluation failed: {message}")
         show_failure(self, "Evaluation failed", message, details)
 
-    def _end_job(self) -> None:
-        self.job.deleteLater()
-        self.job = None
-        self.evaluate_button.setEnabled(self.training.tagger is not None)
+    def _on_job_changed(self, _job) -> None:
+        self.evaluate_button.setEnabled(self.training.tagger is not None and self.session.jobs.is_free)
 
     def _on_model_changed(self, tagger) -> None:
-        self.evaluate_button.setEnabled(tagger is not None and self.job is None)
+        self.evaluate_button.setEnabled(tagger is not None and self.session.jobs.is_free)
         if tagger is None:
             self.show_run(None)
             self.summary.setText("Train or load a model, then press Evaluate.")

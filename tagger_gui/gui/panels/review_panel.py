@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from tagger_gui.gui import commands
-from tagger_gui.gui.background import FunctionJob
 from tagger_gui.gui.error_dialog import show_failure
 from tagger_gui.gui.review_models import Decision, ReviewItem, SuspectsModel, context_of
 from tagger_gui.ml.error_finder import DEFAULT_FOLDS, ErrorFinderHooks, FinderProgress, FinderResult, find_errors, finder_config
+from tagger_gui.session import ERROR_FINDER, SessionError
+from tagger_gui.session.jobs import throttled
 
 PROGRESS_STEPS = 1000
 
@@ -79,13 +80,14 @@ class ReviewPanel(QWidget):
     def __init__(self, document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self.job: FunctionJob | None = None
+        self.session = document.session
         self.result: FinderResult | None = None
-        self._blocked = False
+        self._was_running = False
         self._build_controls()
         self._build_list()
         self._build_layout()
         document.loaded.connect(self.clear)
+        self.session.jobs.listeners.append(self._on_job_changed)
 
     # ------------------------------------------------------------ build
     def _build_controls(self) -> None:
@@ -153,12 +155,10 @@ class ReviewPanel(QWidget):
     # ------------------------------------------------------------ API
     @property
     def is_running(self) -> bool:
-        return self.job is not None
+        return self.session.jobs.is_running(ERROR_FINDER)
 
     def start(self) -> bool:
-        """Start the search on a snapshot of the corpus; False if one runs, training runs, or too little is tagged."""
-        if self.job is not None or self._blocked:
-            return False
+        """Start the search on a snapshot of the corpus; False if another job runs or too little is tagged."""
         corpus = self.document.corpus
         sentences = [s.copy() for s in corpus]
         folds = self.folds_spin.value()
@@ -169,27 +169,22 @@ class ReviewPanel(QWidget):
         tagset = corpus.tagset.copy()
 
         def task(stop, report):
-            return find_errors(sentences, config, folds=folds, tagset=tagset, hooks=_ReportHooks(report), should_stop=stop)
+            hooks = _ReportHooks(throttled(report))
+            return find_errors(sentences, config, folds=folds, tagset=tagset, hooks=hooks, should_stop=stop)
 
-        self.job = FunctionJob(task, self)
-        self.job.progress.connect(self._on_progress)
-        self.job.finished.connect(self._on_finished)
-        self.job.failed.connect(self._on_failed)
-        self._set_running(True)
+        try:
+            self.session.start_job(ERROR_FINDER, task, self._on_finished, self._on_failed, self._on_progress)
+        except SessionError as error:
+            self.status.setText(str(error))
+            return False
         self.status.setText(f"Training {folds} held-out models…")
-        self.job.start()
         return True
 
     def stop(self) -> None:
         """Stop before the next training batch; the folds already done are kept."""
-        if self.job is not None:
-            self.job.stop()
+        if self.is_running:
+            self.session.jobs.cancel()
             self.status.setText("Stopping…")
-
-    def set_blocked(self, blocked: bool) -> None:
-        """While a training runs, no search may start (one job at a time)."""
-        self._blocked = blocked
-        self.find_button.setEnabled(not blocked and self.job is None)
 
     def show_result(self, result: FinderResult) -> None:
         """Fill the review list from ``result`` (its indices are corpus rows of the snapshot)."""
@@ -229,12 +224,6 @@ class ReviewPanel(QWidget):
         self.result = None
         self.model.set_items([], [])
 
-    def shutdown(self) -> None:
-        """Stop and join a running search (the window is closing)."""
-        if self.job is not None:
-            self.job.stop_and_wait()
-            self._end_job()
-
     # --------------------------------------------------------- helpers
     def _context(self, suspect) -> str:
         corpus = self.document.corpus
@@ -269,19 +258,17 @@ class ReviewPanel(QWidget):
                 self.view.selectRow(r)
                 return
 
-    def _set_running(self, running: bool) -> None:
-        self.find_button.setEnabled(not running and not self._blocked)
+    def _on_job_changed(self, _job) -> None:
+        running = self.is_running
+        self.find_button.setEnabled(not running and self.session.jobs.is_free)
         self.stop_button.setEnabled(running)
         self.folds_spin.setEnabled(not running)
         self.epochs_spin.setEnabled(not running)
-        if not running:
-            self.progress.setFormat("")
-        self.running_changed.emit(running)
-
-    def _end_job(self) -> None:
-        self.job.deleteLater()
-        self.job = None
-        self._set_running(False)
+        if running != self._was_running:
+            self._was_running = running
+            if not running:
+                self.progress.setFormat("")
+            self.running_changed.emit(running)
 
     # --------------------------------------------------------- handlers
     def _on_progress(self, progress: FinderProgress) -> None:
@@ -289,12 +276,10 @@ class ReviewPanel(QWidget):
         self.progress.setFormat(f"fold {progress.fold}/{progress.folds} · epoch {progress.epoch}/{progress.epochs} · %p%")
 
     def _on_finished(self, result: FinderResult) -> None:
-        self._end_job()
         self.progress.setValue(PROGRESS_STEPS if not result.stopped else self.progress.value())
         self.show_result(result)
 
     def _on_failed(self, message: str, details: str) -> None:
-        self._end_job()
         self.status.setText(f"The search failed: {message}")
         show_failure(self, "Finding errors failed", message, details)
 

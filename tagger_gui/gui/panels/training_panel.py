@@ -10,11 +10,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-    QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget,
+    QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget,
 )
 
+from tagger_gui.core.data_split import DevChoice
 from tagger_gui.gui.panels.loss_plot import LossPlot
-from tagger_gui.gui.training_worker import Progress
+from tagger_gui.session.training import Progress
 from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import available_devices
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
@@ -167,6 +168,11 @@ class TrainingPanel(QWidget):
     def dev_choice(self) -> str:
         return self.dev_box.currentData()
 
+    def set_dev_choice(self, choice: DevChoice) -> None:
+        """Show the project's dev choice (source and held-out fraction)."""
+        self.dev_box.setCurrentIndex(max(self.dev_box.findData(choice.source.value), 0))
+        self.fraction_box.setValue(choice.fraction)
+
     def set_config(self, config: TrainConfig) -> None:
         """Show ``config`` (e.g. the project's saved settings)."""
         self.preset_box.blockSignals(True)
@@ -204,7 +210,14 @@ class TrainingPanel(QWidget):
         self._apply_config(preset_config(name, device=self.device_box.currentData() or "auto"))
 
     def _on_train_clicked(self) -> None:
-        self.train_requested.emit(self.config(), self.dev_choice())
+        """Refuse settings that ``TrainConfig`` rejects here, with a message, before anything starts."""
+        try:
+            config = self.config()
+        except ValueError as error:
+            self.log.appendPlainText(f"Cannot train with these settings: {error}")
+            QMessageBox.warning(self, "Invalid training settings", f"Cannot train with these settings:\n{error}")
+            return
+        self.train_requested.emit(config, self.dev_choice())
 
     def _on_export_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export plot", "training.png", "PNG images (*.png)")
