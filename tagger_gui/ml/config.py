@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-CONFIG_VERSION = 2
+CONFIG_VERSION = 3
 
 ARCHITECTURES = ("tutorial", "bilstm")
 CHAR_ENCODERS = ("none", "cnn", "lstm")
@@ -62,6 +62,9 @@ class TrainConfig:
     )
     batch_size: int = _field(64, "Sentences per training batch (batches hold sentences of equal length).")
     epochs: int = _field(50, "Maximum passes over the training data.")
+    eval_every: int = _field(
+        1, "Measure dev accuracy every this many epochs and after the last; the best is picked among those."
+    )
     patience: int = _field(0, "Stop after this many epochs without a better dev accuracy (0 = never stop early).")
     clip: float = _field(5.0, "Clip the gradient norm to this value (0 = no clipping).")
     label_smoothing: float = _field(
@@ -94,7 +97,8 @@ class TrainConfig:
             (0.0 <= self.dropout < 1.0, "dropout", "in [0, 1)"),
             (self.word_dropout >= 0.0, "word_dropout", ">= 0"),
             (self.lr > 0, "lr", "> 0"),
-            (self.batch_size >= 1 and self.epochs >= 1 and self.min_freq >= 1, "batch_size/epochs/min_freq", ">= 1"),
+            (min(self.batch_size, self.epochs, self.min_freq, self.eval_every) >= 1,
+             "batch_size/epochs/min_freq/eval_every", ">= 1"),
             (self.patience >= 0 and self.clip >= 0, "patience/clip", ">= 0"),
             (0.0 <= self.label_smoothing < 1.0, "label_smoothing", "in [0, 1)"),
             (self.max_minutes is None or self.max_minutes > 0, "max_minutes", "> 0 or empty"),

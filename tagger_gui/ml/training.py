@@ -23,10 +23,10 @@ import torch.nn.functional as F
 from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows
 from tagger_gui.ml.config import TrainConfig
-from tagger_gui.ml.model import build_model
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.runtime import configure_torch
 from tagger_gui.ml.vocab import PAD, UNK, Vocab
+from tagger_gui.ml.warm_start import vocab_and_model
 
 
 class TrainingError(RuntimeError):
@@ -200,18 +200,20 @@ class Trainer:
         *,
         tagset: TagSet | None = None,
         should_stop: StopSignal | None = None,
+        start_from: Tagger | None = None,
     ) -> TrainResult:
         """Train on the tagged tokens of ``train``; pick the best epoch on ``dev``.
 
         Without ``dev``, ``config.dev_fraction`` of the training sentences are held
         out (when there are at least 20). The model's tags are ``tagset``'s names
-        followed by any other tag met in the data.
+        followed by any other tag met in the data. ``start_from``: go on from that
+        tagger's weights, its vocabulary grown for the new data (``ml.warm_start``).
 
         Raises:
             TrainingError: no training sentence has a tagged token, the device is
                 unavailable, or the loss stopped being a finite number.
         """
-        run = self._prepare(train, dev, tagset, should_stop)
+        run = self._prepare(train, dev, tagset, should_stop, start_from)
         history: list[EpochSummary] = []
         for epoch in range(1, self.config.epochs + 1):
             summary = self._epoch(epoch, run)
@@ -234,6 +236,7 @@ class Trainer:
         dev: Sequence[Sentence] | None,
         tagset: TagSet | None,
         should_stop: StopSignal | None,
+        start_from: Tagger | None = None,
     ) -> _Run:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
@@ -242,16 +245,13 @@ class Trainer:
         torch.manual_seed(config.seed)
         rng = np.random.default_rng(config.seed)
         train, dev = self._split(train, dev, rng)
-        vocab = Vocab.build(
-            [s.words for s in train],
-            self._tag_names(train, dev, tagset),
-            lowercase=config.lowercase,
-            min_freq=config.min_freq,
-            suffix_length=config.suffix_length,
-        )
+        try:
+            vocab, model = vocab_and_model(config, [s.words for s in train], self._tag_names(train, dev, tagset), start_from)
+        except ValueError as error:  # a warm start that changes the model's shape
+            raise TrainingError(str(error)) from None
+        model = model.to(device)
         table = FormTable(vocab, config.max_word_chars, config.suffix_length)
         data = self._encode(train, table, vocab)
-        model = build_model(config, vocab).to(device)
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
         run = _Run(
             tagger, self._optimizer(model), table, data, dev, self._word_drop_probabilities(vocab, device),
@@ -327,8 +327,9 @@ class Trainer:
             return None
         loss, words = trained
         seconds = time.monotonic() - started
+        evaluated = run.dev and (epoch % self.config.eval_every == 0 or epoch == self.config.epochs)
         run.tagger.model.eval()  # no dropout while scoring dev: the same figure a later evaluation gives
-        dev_accuracy = run.tagger.evaluate(run.dev).accuracy if run.dev else None
+        dev_accuracy = run.tagger.evaluate(run.dev).accuracy if evaluated else None
         return EpochSummary(
             epoch=epoch,
             train_loss=loss,
@@ -421,8 +422,8 @@ class Trainer:
 
     @staticmethod
     def _keep_if_best(epoch: int, dev_accuracy: float | None, run: _Run) -> bool:
-        """Keep a CPU copy of the weights if this epoch is the best so far (always, without dev)."""
-        if dev_accuracy is not None and run.best_dev is not None and dev_accuracy <= run.best_dev:
+        """Keep a CPU copy of the weights if this epoch is the best so far (always, without dev; unmeasured, until one is)."""
+        if run.best_dev is not None and (dev_accuracy is None or dev_accuracy <= run.best_dev):
             return False
         run.best_state = {k: v.detach().to("cpu", copy=True) for k, v in run.tagger.model.state_dict().items()}
         run.best_epoch, run.best_dev = epoch, dev_accuracy

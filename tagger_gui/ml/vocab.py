@@ -97,6 +97,27 @@ class Vocab:
             suffixes=SPECIALS + _endings({w.lower() for w in counts}, suffix_length),
         )
 
+    def grow(
+        self, sentences: Iterable[Sequence[str]], tags: Sequence[str], *, min_freq: int = 1, suffix_length: int = 0
+    ) -> "Vocab":
+        """This vocabulary with the words, characters, suffixes and tags of new data appended.
+
+        Every old item keeps its index, so a model's old rows stay valid (warm start);
+        new items follow in ``build``'s order. ``word_counts`` are the counts in
+        ``sentences`` (0 for old words they lack), as word dropout expects.
+        """
+        fresh = Vocab.build(sentences, tags, lowercase=self.lowercase, min_freq=min_freq, suffix_length=suffix_length)
+        counts = dict(zip(fresh.words, fresh.word_counts))
+        words = self.words + [w for w in fresh.words if w not in self._word_index]
+        return Vocab(
+            words=words,
+            chars=self.chars + [c for c in fresh.chars if c not in self._char_index],
+            tags=self.tags + [t for t in tags if t not in self._tag_index],
+            lowercase=self.lowercase,
+            word_counts=[0, 0] + [counts.get(w, 0) for w in words[len(SPECIALS):]],
+            suffixes=self.suffixes + [s for s in fresh.suffixes if s not in self._suffix_index],
+        )
+
     def word_id(self, word: str) -> int:
         """Index of ``word``: exact form, then lower case (if enabled), else ``UNK``."""
         index = self._word_index.get(word)

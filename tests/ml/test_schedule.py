@@ -1,0 +1,57 @@
+"""The data-scaled schedule gives the documented settings; dev is measured only every N epochs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tagger_gui.ml import schedule
+from tagger_gui.ml.config import preset_config
+from tagger_gui.ml.schedule import scaled_config
+from tagger_gui.ml.training import Trainer
+
+from .conftest import toy_sentences
+
+
+def _documented_rows() -> list[list[str]]:
+    """The data rows of the table in the module docstring."""
+    rows = [line.strip("| ").split("|") for line in schedule.__doc__.splitlines() if re.match(r"\| up to", line)]
+    return [[cell.strip() for cell in row] for row in rows]
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_scaled_config_follows_the_documented_table(warm):
+    base = preset_config("default")
+    rows = _documented_rows()
+    assert len(rows) == len(schedule.TIERS) == 4
+    for row in rows:
+        limit = int(row[0].removeprefix("up to ").replace(",", ""))
+        layers, epochs, warm_epochs, batch = (int(cell) for cell in row[1:5])
+        every, minutes = int(row[5].split()[0]), float(row[6].split()[0])
+        for tokens in (limit, limit - 1):
+            config = scaled_config(base, tokens, warm=warm)
+            assert (config.num_layers, config.epochs, config.batch_size) == (layers, warm_epochs if warm else epochs, batch)
+            assert (config.eval_every, config.max_minutes) == (every, minutes)
+            assert (config.char_encoder, config.suffix_length, config.lr) == (base.char_encoder, base.suffix_length, base.lr)
+    assert scaled_config(base, 150_001, warm=warm) == base
+
+
+def test_the_loop_keeps_one_model_shape_below_the_full_data_preset():
+    from tagger_gui.ml.warm_start import shape_differences
+
+    base = preset_config("default")
+    shapes = [scaled_config(base, tokens) for tokens in (100, 10_000, 50_000, 150_000)]
+    assert all(shape_differences(shapes[0], other) == [] for other in shapes)
+
+
+def test_dev_is_measured_every_n_epochs_and_after_the_last():
+    config = preset_config(
+        "default", epochs=5, eval_every=2, embedding_dim=8, hidden_dim=8, char_hidden=8, num_layers=1, max_minutes=None
+    )
+    sentences = toy_sentences()
+    result = Trainer(config).fit(sentences * 3, dev=sentences)
+    measured = [h.epoch for h in result.history if h.dev_accuracy is not None]
+    assert measured == [2, 4, 5]
+    assert result.best_epoch in measured
+    assert not any(h.is_best for h in result.history if h.epoch > 1 and h.dev_accuracy is None)
