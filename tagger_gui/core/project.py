@@ -47,6 +47,7 @@ class Project:
     model_path: Path | None = None
     dev_choice: DevChoice = field(default_factory=DevChoice)
     source: Path | None = None  # the corpus file an unsaved project was started from (not saved)
+    effort: dict = field(default_factory=dict)  # the annotation effort log (interpreted by the session)
 
     @property
     def name(self) -> str:
@@ -96,6 +97,7 @@ class Project:
             "train_settings": self.train_settings,
             "model": _relative(self.model_path, folder),
             "dev_choice": self.dev_choice.to_dict(),
+            "effort": self.effort,
         }
 
     @classmethod
@@ -131,7 +133,14 @@ class Project:
             train_settings=dict(data.get("train_settings", {})),
             model_path=(path.parent / model) if model else None,
             dev_choice=DevChoice.from_dict(data["dev_choice"]) if "dev_choice" in data else DevChoice(),
+            effort=_object(data.get("effort", {}), "effort"),
         )
+
+
+def _object(value: object, name: str) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError(f"{name} must be a JSON object, not {type(value).__name__}")
+    return value
 
 
 def _relative(model_path: Path | None, folder: Path) -> str | None:

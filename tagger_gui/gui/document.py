@@ -112,6 +112,7 @@ class Document(QObject):
         """Write the project atomically (to ``path`` or where it came from); raises ``OSError``."""
         old = self.project.path
         self.about_to_save.emit(Path(path) if path is not None else old)
+        self.session.sync_to_project()
         self.project.save(path)
         self._extra_dirty = False
         self.undo_stack.setClean()

@@ -59,14 +59,6 @@ def ringger_seconds(tokens: int, changed: int) -> float:
     return SECONDS_PER_TOKEN * tokens + SECONDS_PER_CORRECTION * changed + SECONDS_PER_SENTENCE
 
 
-def match_tags(names: Sequence[str], prefix: str) -> list[str]:
-    """Tag names starting with ``prefix`` (case-insensitive), an exact match first: the editor's type-ahead rule."""
-    wanted = prefix.casefold()
-    hits = [name for name in names if name.casefold().startswith(wanted)]
-    hits.sort(key=lambda name: name.casefold() != wanted)
-    return hits
-
-
 @lru_cache(maxsize=4096)
 def typeahead_keys(tag: str, names: tuple[str, ...]) -> tuple[str, ...] | None:
     """The shortest type-ahead presses that assign ``tag``, or ``None`` if type-ahead cannot reach it.

@@ -25,6 +25,7 @@ from tagger_gui.ml.bundle import load_bundle, save_bundle
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.session import models
+from tagger_gui.session.effort import EffortLog
 from tagger_gui.session.jobs import Job, JobSlot, Runner
 from tagger_gui.session.predictions import PredictionCache, predict_request
 from tagger_gui.session.training import TrainingData, TrainingOutcome, training_task
@@ -48,6 +49,7 @@ class Session:
         self.jobs = JobSlot(runner)
         self.predictions = PredictionCache(self.corpus)
         self.tagger: Tagger | None = None
+        self.effort = self._effort_of(project)
         self.model_listeners: list[Callable[[Tagger | None], None]] = []
         self.data_folder = data_folder or Path.home() / ".local" / "share" / "tagger-gui"
         self._untitled_folder: Path | None = None
@@ -61,6 +63,7 @@ class Session:
         """
         self.jobs.cancel()
         self.project, self._untitled_folder = project, None
+        self.effort = self._effort_of(project)
         self.set_tagger(None)
         if project.model_path is None:
             return None
@@ -69,6 +72,17 @@ class Session:
         except (OSError, ValueError) as error:
             return f"The project's model could not be loaded: {error}"
         return None
+
+    @staticmethod
+    def _effort_of(project: Project) -> EffortLog:
+        try:
+            return EffortLog.from_dict(project.effort) if project.effort else EffortLog()
+        except ValueError:
+            return EffortLog()  # an unreadable log is started afresh rather than blocking the project
+
+    def sync_to_project(self) -> None:
+        """Copy what the session keeps for the project (the effort log) into it, before it is saved."""
+        self.project.effort = self.effort.to_dict()
 
     def set_tagger(self, tagger: Tagger | None) -> None:
         """Make ``tagger`` the current model (not saved; see ``adopt``)."""
