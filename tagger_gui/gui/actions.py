@@ -19,7 +19,8 @@ MENU_LAYOUT = (
                    "-", "clear_tag", "mark_reviewed",
                    "-", "accept_prediction", "accept_sentence", "next_uncertain", "ranked_palette")),
     ("&Model", ("train", "stop_training", "-", "evaluate", "find_errors", "-", "load_model", "save_model", "restore_model",
-                "-", "predict_corpus", "pre_annotate", "sort_uncertainty")),
+                "-", "predict_corpus", "pre_annotate", "sort_uncertainty",
+                "-", "assist", "annotate_next", "@strategies")),
     ("&View", ("@docks",)),
     ("&Help", ("shortcuts", "about")),
 )
@@ -75,6 +76,11 @@ def _specs(w) -> list[tuple]:
          "Give every untagged token of the corpus the model's tag (one undo step)", w.assist.pre_annotate),
         ("sort_uncertainty", "Sort sentences by &uncertainty", None,
          "Most uncertain sentences first (lowest best-tag probability)", w.assist.sort_by_uncertainty),
+        ("assist", "A&ssist: retrain while annotating", None,
+         "Retrain in the background after every few completed sentences or a pause, keeping a model only if it is "
+         "not worse", w.loop_assist.toggle),
+        ("annotate_next", "Annotate &next sentence", "F9",
+         "Go to the most useful untagged sentence (Annotate next by: the ranking) and say why", w.loop_assist.annotate_next),
         ("shortcuts", "&Keyboard shortcuts", StandardKey.HelpContents, "List every key", w._on_shortcuts),
         ("about", "&About", None, "About this program", w._on_about),
     ]

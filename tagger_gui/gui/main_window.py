@@ -14,6 +14,7 @@ from tagger_gui.core.corpus import Split
 from tagger_gui.core.edits import retokenized
 from tagger_gui.core.resources import icon_path
 from tagger_gui.core.recovery import RecoveryStore
+from tagger_gui.gui.assist_loop import AssistLoop
 from tagger_gui.gui.autosave import Autosave, default_store
 from tagger_gui.gui.dialogs import ShortcutsDialog
 from tagger_gui.gui.file_actions import FileActions
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.evaluation_panel = EvaluationPanel(self.document, self.training, self)
         self.review_panel = ReviewPanel(self.document, self)
         self.assist = ModelAssist(self)
+        self.loop_assist = AssistLoop(self)
         splitter = self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("centralSplitter")
         splitter.addWidget(self.editor)
@@ -93,8 +95,10 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(tags, training)
         evaluation = self.add_dock(self.evaluation_panel, "Evaluation", "evaluationDock", Qt.DockWidgetArea.RightDockWidgetArea)
         review = self.add_dock(self.review_panel, "Likely errors", "reviewDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        progress = self.add_dock(self.loop_assist.panel, "Progress", "progressDock", Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(tags, evaluation)
         self.tabifyDockWidget(tags, review)
+        self.tabifyDockWidget(tags, progress)
         tags.raise_()
         self.resizeDocks([tags], [400], Qt.Orientation.Horizontal)
         self.assist.add_docks()
@@ -118,6 +122,7 @@ class MainWindow(QMainWindow):
         undo, redo = self.actions["undo"], self.actions["redo"]
         self.addActions([undo, redo])
         self.assist.attach_actions(self.actions)
+        self.loop_assist.attach_actions(self.actions)
 
     def _build_menus(self) -> None:
         from tagger_gui.gui.actions import MENU_LAYOUT
@@ -132,6 +137,8 @@ class MainWindow(QMainWindow):
                     self.recent_menu = menu.addMenu("Open &Recent")
                 elif name == "@split":
                     self._add_split_menu(menu)
+                elif name == "@strategies":
+                    self.loop_assist.add_strategy_menu(menu)
                 elif name == "@docks":
                     for dock in self.docks.values():
                         menu.addAction(dock.toggleViewAction())

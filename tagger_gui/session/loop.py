@@ -130,12 +130,11 @@ class AnnotationLoop:
         candidates = [row for row, s in enumerate(corpus) if s.status == Status.UNTAGGED and row != exclude]
         if not candidates:
             return None
+        strategy = self.strategy if cache.tagger is not None else "in_order"  # no model: nothing to rank by
         predictions = [cache.cached(row) for row in candidates]
-        needs_model = self.strategy not in ("in_order", "random")
-        if needs_model and any(entry is None for entry in predictions):
+        if strategy not in ("in_order", "random") and any(entry is None for entry in predictions):
             return None
-        ranked = rank_sentences(candidates, [e.prediction if e else None for e in predictions],
-                                self.strategy if not needs_model or cache.tagger else "in_order",
+        ranked = rank_sentences(candidates, [e.prediction if e else None for e in predictions], strategy,
                                 seed=len(corpus))
         return ranked[0]
 

@@ -37,6 +37,7 @@ KEY_HELP = (
     ("Shift+Space", "Accept the model's tags for the whole sentence"),
     ("1 … 9 (model-ranked palette on)", "Assign the model's 1st … 9th most probable tag for the current token"),
     ("F8", "Jump to the next most uncertain untagged or disagreeing token of the corpus"),
+    ("F9", "Annotate next: go to the most useful untagged sentence (Model > Annotate next by)"),
 )
 
 
