@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import Iterator
 
 from tagger_gui.core.atomic import atomic_open
-from tagger_gui.core.corpus import Corpus, Sentence, Split, TagSet, Token
+from tagger_gui.core.corpus import Corpus, Sentence, Split, Tag, TagSet, Token
+from tagger_gui.core.files import MAX_CORPUS_BYTES, read_regular_bytes
+from tagger_gui.core.validation import (
+    check_depth, expect, expect_list, id_problem, loads, short_repr, tag_problem, tags_problem, text_problem,
+    words_problem,
+)
 
 PROJECT_VERSION = 1
 PROJECT_SUFFIX = ".tagproj"
@@ -40,6 +45,7 @@ class Project:
     tag_column: str = "upos"
     train_settings: dict = field(default_factory=dict)
     model_path: Path | None = None
+    _disk_stamp: tuple[int, int, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -54,6 +60,7 @@ class Project:
             for chunk in self.json_chunks(target.parent):
                 file.write(chunk.encode("utf-8"))
         self.path = target
+        self._disk_stamp = _stamp(target)
 
     def json_chunks(self, folder: Path, extra: dict | None = None) -> Iterator[str]:
         """The project file's JSON text in pieces, one sentence a line (``extra``: more header keys).
@@ -83,35 +90,58 @@ class Project:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Project":
-        """Read a project file; ``ProjectError`` names the file and the problem."""
+        """Read a project file; ``ProjectError`` names the file and the problem.
+
+        Every field is checked for its type and content (nothing is coerced), so a
+        loaded project can be shown, saved and exported without surprises.
+        """
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            data = read_regular_bytes(path, MAX_CORPUS_BYTES)
+            stamp = _stamp(path)
         except OSError as error:
             raise ProjectError(f"{path}: cannot read: {error.strerror or error}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        try:
+            document = loads(data.decode("utf-8-sig"))
+        except ValueError as error:  # also UnicodeDecodeError and json.JSONDecodeError
             raise ProjectError(f"{path}: not a tagger-gui project ({error})") from None
         try:
-            return cls._from_dict(data, path)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise ProjectError(f"{path}: damaged project file ({type(error).__name__}: {error})") from None
+            project = cls._from_dict(document, path)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
+            raise ProjectError(f"{path}: damaged project file ({_describe(error)})") from None
+        project._disk_stamp = stamp
+        return project
+
+    def changed_on_disk(self) -> bool:
+        """Whether the project file was changed by someone else since this project was loaded or saved.
+
+        A second window (or another program) that saved over the file in the
+        meantime would have its work reverted by a save from here: ask first.
+        """
+        if self.path is None or self._disk_stamp is None:
+            return False
+        return _stamp(self.path) != self._disk_stamp
 
     @classmethod
     def _from_dict(cls, data: dict, path: Path) -> "Project":
-        if data.get("format") != "tagger-gui project":
+        if not isinstance(data, dict) or data.get("format") != "tagger-gui project":
             raise ProjectError(f"{path}: not a tagger-gui project file")
-        if data.get("version", 0) > PROJECT_VERSION:
+        version = expect(data.get("version", 0), int, "version")
+        if version > PROJECT_VERSION:
             raise ProjectError(
-                f"{path}: written by a newer tagger-gui (project version {data['version']}, "
+                f"{path}: written by a newer tagger-gui (project version {version}, "
                 f"this one reads up to {PROJECT_VERSION}); please upgrade"
             )
-        corpus = Corpus([_sentence_from_dict(s) for s in data["sentences"]], TagSet.from_dict(data["tagset"]))
-        model = data.get("model")
+        tagset = TagSet(_tag_from_dict(item) for item in expect_list(data["tagset"], dict, "tagset"))
+        corpus = Corpus([_sentence_from_dict(s) for s in expect_list(data["sentences"], dict, "sentences")], tagset)
+        model = expect(data.get("model"), (str, type(None)), "model")
+        settings = expect(data.get("train_settings", {}), dict, "train_settings")
+        check_depth(settings, "train_settings")
         return cls(
             corpus=corpus,
             path=path,
-            tag_column=data.get("tag_column", "upos"),
-            train_settings=dict(data.get("train_settings", {})),
+            tag_column=expect(data.get("tag_column", "upos"), (str, int), "tag_column"),
+            train_settings=dict(settings),
             model_path=(path.parent / model) if model else None,
         )
 
@@ -140,17 +170,71 @@ def _sentence_to_dict(sentence: Sentence) -> dict:
     return item
 
 
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What identifies a version of the file on disk: modification time, size and inode."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+def _describe(error: Exception) -> str:
+    return str(error) if isinstance(error, (TypeError, ValueError)) else f"{type(error).__name__}: {error}"
+
+
+def _tag_from_dict(item: dict) -> Tag:
+    problem = tag_problem(expect(item["name"], str, "a tag name"))
+    if problem:
+        raise ValueError(f"tag set: {problem}")
+    return Tag(item["name"], expect(item.get("description", ""), str, "a tag description"),
+               expect(item.get("color", ""), str, "a tag colour"))
+
+
 def _sentence_from_dict(item: dict) -> Sentence:
-    words, tags = item["words"], item["tags"]
-    columns = item.get("columns") or [None] * len(words)
-    if not len(words) == len(tags) == len(columns):
-        raise ValueError(f"sentence {item.get('id')!r}: words, tags and columns differ in length")
+    """A sentence from its JSON object; ``TypeError``/``ValueError`` name the sentence and the field."""
+    sentence_id = item.get("id")
+    try:
+        return _checked_sentence(item)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"sentence {short_repr(sentence_id)}: {error}") from None
+
+
+def _checked_sentence(item: dict) -> Sentence:
+    words = expect_list(item["words"], str, "words")
+    tags = expect_list(item["tags"], (str, type(None)), "tags")
+    columns = expect_list(item.get("columns") or [None] * len(words), (str, type(None)), "columns")
+    if not words or not len(words) == len(tags) == len(columns):
+        raise ValueError("words, tags and columns are empty or differ in length")
+    problem = id_problem(item["id"]) or words_problem(words) or tags_problem(tags) or _extras_problem(item, len(words))
+    problem = problem or next(filter(None, (text_problem(c, "a kept line") for c in columns if c is not None)), None)
+    if problem:
+        raise ValueError(problem)
     return Sentence(
-        [Token(str(w), t, None if c is None else str(c)) for w, t, c in zip(words, tags, columns)],
-        id=str(item["id"]),
-        split=Split(item.get("split", "train")),
-        reviewed=bool(item.get("reviewed", False)),
+        [Token(w, t, c) for w, t, c in zip(words, tags, columns)],
+        id=item["id"],
+        split=Split(expect(item.get("split", "train"), str, "split")),
+        reviewed=expect(item.get("reviewed", False), bool, "reviewed"),
         comments=list(item.get("comments", [])),
-        extra_lines=[(int(n), str(line)) for n, line in item.get("extra_lines", [])],
-        source=item.get("source"),
+        extra_lines=[(n, line) for n, line in item.get("extra_lines", [])],
+        source=expect(item.get("source"), (str, type(None)), "source"),
     )
+
+
+def _extras_problem(item: dict, length: int) -> str | None:
+    """A problem of the kept comments and extra lines (multiword tokens, empty nodes), or ``None``."""
+    for comment in expect_list(item.get("comments", []), str, "comments"):
+        problem = text_problem(comment, "a comment")
+        if problem:
+            return problem
+    for pair in expect_list(item.get("extra_lines", []), list, "extra_lines"):
+        if len(pair) != 2:
+            return f"extra line {short_repr(pair)} is not a [position, line] pair"
+        position, line = expect(pair[0], int, "an extra line's position"), pair[1]
+        if not 0 <= position <= length:
+            return f"extra line position {position} is outside the sentence"
+        problem = text_problem(line, "an extra line")
+        if problem:
+            return problem
+    return None
+

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tagger_gui.core.corpus import Sentence, Token
 from tagger_gui.core.formats.errors import FormatError
+from tagger_gui.core.validation import tag_problem, token_problem
 
 UNTAGGED = "_"
 
@@ -21,14 +22,21 @@ def _columns(line: str) -> list[str]:
 def _token(columns: list[str], tag_column: str | int, path: str, number: int) -> Token:
     if not columns[0].strip():
         raise FormatError(path, number, "empty token in the first column")
+    problem = token_problem(columns[0])
+    if problem:
+        raise FormatError(path, number, problem)
     if len(columns) == 1:
         return Token(columns[0])
     index = tag_column if isinstance(tag_column, int) else len(columns) - 1
     if not 1 <= index < len(columns):
         raise FormatError(path, number, f"no column {index} for the tag (line has {len(columns)} columns)")
     tag = columns[index].strip()
+    tag = None if tag in (UNTAGGED, "") else tag
+    problem = tag_problem(tag)
+    if problem:
+        raise FormatError(path, number, problem)
     middle = columns[1:index] + columns[index + 1:]
-    return Token(columns[0], None if tag in (UNTAGGED, "") else tag, "\t".join(middle) if middle else None)
+    return Token(columns[0], tag, "\t".join(middle) if middle else None)
 
 
 def read(text: str, path: str, tag_column: str | int = "last") -> list[Sentence]:
