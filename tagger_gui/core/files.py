@@ -71,7 +71,8 @@ def check_output(path: str | os.PathLike) -> Path:
 
     Raises:
         FileKindError: the target exists and is not a regular file, or its folder is not a folder.
-        PermissionError: the target exists and is read-only (it is not replaced without a word).
+        PermissionError: the target exists and is read-only (no write permission bits, or not
+            writable by us): it is not replaced without a word.
         FileNotFoundError: its folder does not exist.
     """
     target = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
@@ -85,7 +86,7 @@ def check_output(path: str | os.PathLike) -> Path:
             raise FileNotFoundError(errno.ENOENT, f"no folder {folder}", str(path)) from None
         return target
     require_regular(info, path)
-    if not os.access(target, os.W_OK):
+    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
         raise PermissionError(errno.EACCES, "the file is read-only", str(path))
     return target
 

@@ -122,6 +122,10 @@ class Project:
             return False
         return _stamp(self.path) != self._disk_stamp
 
+    def note_disk_version(self) -> None:
+        """Take the project file as it is on disk now as the version these contents started from."""
+        self._disk_stamp = _stamp(self.path) if self.path is not None else None
+
     @classmethod
     def _from_dict(cls, data: dict, path: Path) -> "Project":
         if not isinstance(data, dict) or data.get("format") != "tagger-gui project":
