@@ -134,6 +134,7 @@ def test_invalid_multiword_ranges_and_empty_nodes_are_refused(lines, line, messa
 
 
 def test_valid_multiword_ranges_and_empty_nodes_still_round_trip():
-    text = "\n".join(["# sent_id = m1", f"1-2\tab\t{_ROW}", f"1\ta\t{_ROW}", f"2\tb\t{_ROW}", f"2.1\tx\t{_ROW}", f"2.2\ty\t{_ROW}",
+    text = "\n".join(["# sent_id = m1", f"1-2\tab\t{_ROW}", f"1\ta\t{_ROW}", f"2\tb\t{_ROW}", f"2.1\tx\t{_ROW}",
+                      f"2.2\ty\t{_ROW}",
                       f"3\tc\t{_ROW}"]) + "\n\n"
     assert write_text(read_text(text, "conllu"), "conllu") == text

@@ -209,8 +209,9 @@ print(kills, broken)
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the kill loop forks")
 def test_sigkill_during_model_saves_never_leaves_an_unloadable_model(tmp_path):
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": os.getcwd()}
     child = subprocess.run([sys.executable, "-c", KILL_LOOP, str(tmp_path / "model"), "50"], capture_output=True,
-                           text=True, timeout=240, env={**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": os.getcwd()})
+                           text=True, timeout=240, env=env)
     assert child.returncode == 0, child.stderr[-2000:]
     assert child.stdout.split() == ["50", "0"], child.stderr[-2000:]
 
