@@ -15,12 +15,10 @@ from pathlib import Path
 from typing import Iterator
 
 from tagger_gui.core.atomic import atomic_open
-from tagger_gui.core.corpus import Corpus, Sentence, Split, Tag, TagSet, Token
+from tagger_gui.core.corpus import Corpus, Sentence, Tag, TagSet
 from tagger_gui.core.files import MAX_CORPUS_BYTES, read_regular_bytes
-from tagger_gui.core.validation import (
-    check_depth, expect, expect_list, id_problem, loads, short_repr, tag_problem, tags_problem, text_problem,
-    words_problem,
-)
+from tagger_gui.core.project_sentences import sentences_from_dicts
+from tagger_gui.core.validation import check_depth, expect, expect_list, loads, tag_problem
 
 PROJECT_VERSION = 1
 PROJECT_SUFFIX = ".tagproj"
@@ -137,7 +135,7 @@ class Project:
                 f"this one reads up to {PROJECT_VERSION}); please upgrade"
             )
         tagset = TagSet(_tag_from_dict(item) for item in expect_list(data["tagset"], dict, "tagset"))
-        corpus = Corpus([_sentence_from_dict(s) for s in expect_list(data["sentences"], dict, "sentences")], tagset)
+        corpus = Corpus(sentences_from_dicts(expect_list(data["sentences"], dict, "sentences")), tagset)
         model = expect(data.get("model"), (str, type(None)), "model")
         settings = expect(data.get("train_settings", {}), dict, "train_settings")
         check_depth(settings, "train_settings")
@@ -193,52 +191,3 @@ def _tag_from_dict(item: dict) -> Tag:
         raise ValueError(f"tag set: {problem}")
     return Tag(item["name"], expect(item.get("description", ""), str, "a tag description"),
                expect(item.get("color", ""), str, "a tag colour"))
-
-
-def _sentence_from_dict(item: dict) -> Sentence:
-    """A sentence from its JSON object; ``TypeError``/``ValueError`` name the sentence and the field."""
-    sentence_id = item.get("id")
-    try:
-        return _checked_sentence(item)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"sentence {short_repr(sentence_id)}: {error}") from None
-
-
-def _checked_sentence(item: dict) -> Sentence:
-    words = expect_list(item["words"], str, "words")
-    tags = expect_list(item["tags"], (str, type(None)), "tags")
-    columns = expect_list(item.get("columns") or [None] * len(words), (str, type(None)), "columns")
-    if not words or not len(words) == len(tags) == len(columns):
-        raise ValueError("words, tags and columns are empty or differ in length")
-    problem = id_problem(item["id"]) or words_problem(words) or tags_problem(tags) or _extras_problem(item, len(words))
-    problem = problem or next(filter(None, (text_problem(c, "a kept line") for c in columns if c is not None)), None)
-    if problem:
-        raise ValueError(problem)
-    return Sentence(
-        [Token(w, t, c) for w, t, c in zip(words, tags, columns)],
-        id=item["id"],
-        split=Split(expect(item.get("split", "train"), str, "split")),
-        reviewed=expect(item.get("reviewed", False), bool, "reviewed"),
-        comments=list(item.get("comments", [])),
-        extra_lines=[(n, line) for n, line in item.get("extra_lines", [])],
-        source=expect(item.get("source"), (str, type(None)), "source"),
-    )
-
-
-def _extras_problem(item: dict, length: int) -> str | None:
-    """A problem of the kept comments and extra lines (multiword tokens, empty nodes), or ``None``."""
-    for comment in expect_list(item.get("comments", []), str, "comments"):
-        problem = text_problem(comment, "a comment")
-        if problem:
-            return problem
-    for pair in expect_list(item.get("extra_lines", []), list, "extra_lines"):
-        if len(pair) != 2:
-            return f"extra line {short_repr(pair)} is not a [position, line] pair"
-        position, line = expect(pair[0], int, "an extra line's position"), pair[1]
-        if not 0 <= position <= length:
-            return f"extra line position {position} is outside the sentence"
-        problem = text_problem(line, "an extra line")
-        if problem:
-            return problem
-    return None
-

@@ -92,11 +92,11 @@ def _project_json(**changes) -> dict:
         ({"sentence": {"tags": [1, 2]}}, "tags must be"),
         ({"sentence": {"words": "ab", "tags": ["X", None]}}, "words must be a list"),
         ({"sentence": {"reviewed": "false"}}, "reviewed must be true or false"),
-        ({"sentence": {"id": 7}}, "id 7 is not a string"),
+        ({"sentence": {"id": 7}}, "id must be a string"),
         ({"sentence": {"id": "a\nb"}}, "line feed"),
         ({"sentence": {"words": ["a\tb", "c"]}}, "a tab"),
         ({"sentence": {"tags": ["_", None]}}, "means untagged"),
-        ({"sentence": {"split": 1}}, "split must be a string"),
+        ({"sentence": {"split": 1}}, "split must be train, dev or test"),
         ({"sentence": {"extra_lines": [[9, "1-2\tab"]]}}, "outside the sentence"),
         ({"sentence": {"comments": ["# a\nb"]}}, "line break"),
         ({"version": "1"}, "version must be an integer"),
@@ -202,3 +202,14 @@ def test_temp_files_of_killed_saves_are_removed_by_the_next_save(tmp_path):
     atomic_write_text(target, "new")
     assert not any(path.exists() for path in stale)
     assert live.exists() and other.exists() and target.read_text() == "new"
+
+
+def test_the_first_bad_sentence_among_many_is_named(tmp_path):
+    data = _project_json()
+    good = data["sentences"][0]
+    data["sentences"] = [dict(good, id=f"s{i}") for i in range(50)]
+    data["sentences"][37]["words"] = ["a", "b\r"]
+    path = tmp_path / "p.tagproj"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ProjectError, match="sentence 's37': token 'b\\\\r' contains a carriage return"):
+        Project.load(path)
