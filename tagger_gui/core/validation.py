@@ -111,6 +111,14 @@ def words_problem(words: list[str]) -> str | None:
     return next(filter(None, map(token_problem, words)), None)
 
 
+def first_bad_token(words: list[str], tags: list[str | None]) -> tuple[int, str] | None:
+    """``(index, problem)`` of the first token whose form or tag breaks the rules, or ``None`` (fast pass first)."""
+    if words_problem(words) is None and tags_problem(tags) is None:
+        return None
+    problems = ((i, token_problem(word) or tag_problem(tag)) for i, (word, tag) in enumerate(zip(words, tags)))
+    return next((i, problem) for i, problem in problems if problem)
+
+
 def tags_problem(tags: Iterable[object]) -> str | None:
     """The first problem of any tag in ``tags`` (each distinct tag is checked once)."""
     try:

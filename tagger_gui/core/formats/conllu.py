@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from tagger_gui.core.corpus import Sentence, Token
 from tagger_gui.core.formats.errors import FormatError
-from tagger_gui.core.validation import tag_problem, token_problem
+from tagger_gui.core.validation import first_bad_token
 
 COLUMN_COUNT = 10
 _NAMED_COLUMNS = {"upos": 3, "xpos": 4}
@@ -39,6 +39,7 @@ class _SentenceBuilder:
         self.tokens: list[Token] = []
         self.extra: list[tuple[int, str]] = []
         self.first_line = 0
+        self.token_lines: list[int] = []
         self.range_end = (0, 0)  # (last word of the latest multiword token, its line)
         self.last_node = (0, 0)  # the latest empty node, as (word before it, its number)
 
@@ -62,12 +63,11 @@ class _SentenceBuilder:
             return
         if word_id != str(len(self.tokens) + 1):
             raise FormatError(self.path, number, f"word ID {word_id!r} out of sequence (expected {len(self.tokens) + 1})")
+        if not columns[1]:
+            raise FormatError(self.path, number, "empty FORM column")
         tag = columns[self.tag_col]
-        tag = None if tag in ("_", "") else tag
-        problem = token_problem(columns[1]) or tag_problem(tag)
-        if problem:
-            raise FormatError(self.path, number, "empty FORM column" if not columns[1] else problem)
-        self.tokens.append(Token(columns[1], tag, line))
+        self.tokens.append(Token(columns[1], None if tag in ("_", "") else tag, line))
+        self.token_lines.append(number)
 
     def _add_extra(self, word_id: str, line: str, number: int) -> None:
         """A multiword-token line (``3-4``: the next words, not overlapping another) or an empty node (``5.1``)."""
@@ -97,6 +97,9 @@ class _SentenceBuilder:
             raise FormatError(self.path, self.range_end[1], f"multiword range ends at word {self.range_end[0]}, "
                                                             f"but the sentence has {len(self.tokens)} words")
         sentence = Sentence(self.tokens, comments=self.comments, extra_lines=self.extra, source="conllu")
+        bad = first_bad_token(sentence.words, sentence.tags)
+        if bad:
+            raise FormatError(self.path, self.token_lines[bad[0]], bad[1])
         for comment in self.comments:
             key, _, value = comment[1:].partition("=")
             if key.strip() == "sent_id" and value.strip():
