@@ -13,6 +13,7 @@ from tagger_gui.cli import EXIT_BROKEN_PIPE, main
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import write_file
 from tagger_gui.ml.bundle import save_bundle
+from tests.conftest import REPO
 from tests.ml.test_bundle_hostile import tiny_tagger
 
 RUN_CLI = "import sys; from tagger_gui.cli import main; sys.exit(main(sys.argv[1:]))"
@@ -79,6 +80,6 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(model):
     os.close(reader)  # like `| head -1` after its line: nobody reads the rest
     child = subprocess.run([sys.executable, "-c", RUN_CLI, "evaluate", str(model / "model"), str(model / "data.tsv"),
                             "--device", "cpu"], stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120,
-                           env={**os.environ, "PYTHONPATH": os.getcwd(), "OMP_NUM_THREADS": "1"})
+                           env={**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"})
     os.close(writer)
     assert child.stderr == "" and child.returncode == EXIT_BROKEN_PIPE

@@ -63,8 +63,9 @@ def bundle_paths(path: str | os.PathLike) -> tuple[Path, Path]:
 
 
 def staging_path(weights_path: Path) -> Path:
-    """Where new weights wait while a save is under way (hidden, beside the weights)."""
-    return weights_path.with_name(f".{weights_path.name}.next")
+    """Where new weights wait while a save is under way: hidden, beside the weights (a symlink's target)."""
+    target = Path(os.path.realpath(weights_path))
+    return target.with_name(f".{target.name}.next")
 
 
 def check_save_path(path: str | os.PathLike) -> None:
@@ -110,7 +111,7 @@ def save_bundle(tagger: Tagger, path: str | os.PathLike) -> None:
         _undo(staging, created)
         raise BundleError(f"{error.filename or path}: cannot write the model: {error.strerror or error}") from None
     try:
-        os.replace(staging, weights_path)
+        os.replace(staging, os.path.realpath(weights_path))
     except OSError as error:  # the model is complete and loads (from the staging file); say what failed
         raise BundleError(f"{weights_path}: cannot write the model: {error.strerror or error}") from None
 

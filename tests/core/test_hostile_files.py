@@ -15,6 +15,7 @@ from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.files import FileKindError, read_regular_bytes
 from tagger_gui.core.formats import FormatError, read_file
 from tagger_gui.core.project import Project, ProjectError
+from tests.conftest import REPO
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, modes and /dev/zero are POSIX")
 
@@ -30,7 +31,7 @@ def fifo(tmp_path):
 def _in_a_child(code: str, timeout: float = 20) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter so that a hang fails the test instead of stalling the run."""
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONPATH": os.getcwd()})
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
 
 
 @posix_only

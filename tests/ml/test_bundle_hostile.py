@@ -19,6 +19,7 @@ from tagger_gui.ml.devices import DeviceError, check_device
 from tagger_gui.ml.model import build_model
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.vocab import Vocab
+from tests.conftest import REPO
 
 TINY = {"embedding_dim": 4, "hidden_dim": 4, "num_layers": 1, "char_dim": 2, "char_hidden": 4, "suffix_length": 1}
 
@@ -116,7 +117,7 @@ def test_a_fifo_in_a_bundle_is_refused_without_hanging(saved, which):
     code = (f"from tagger_gui.ml.bundle import load_bundle\ntry:\n    load_bundle({str(saved)!r}, device='cpu')\n"
             "except Exception as e:\n    print(type(e).__name__, e)\n")
     child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                           env={**os.environ, "PYTHONPATH": os.getcwd(), "OMP_NUM_THREADS": "1"})
+                           env={**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"})
     assert child.stdout.startswith("BundleError") and "FIFO" in child.stdout
 
 
@@ -172,7 +173,6 @@ KILL_LOOP = r"""
 import os, random, signal, sys, time
 import torch
 torch.set_num_threads(1)
-sys.path.insert(0, os.getcwd())
 from tests.ml.test_bundle_hostile import tiny_tagger
 from tagger_gui.ml.bundle import load_bundle, save_bundle
 
@@ -209,7 +209,7 @@ print(kills, broken)
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the kill loop forks")
 def test_sigkill_during_model_saves_never_leaves_an_unloadable_model(tmp_path):
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": os.getcwd()}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(REPO)}
     child = subprocess.run([sys.executable, "-c", KILL_LOOP, str(tmp_path / "model"), "50"], capture_output=True,
                            text=True, timeout=240, env=env)
     assert child.returncode == 0, child.stderr[-2000:]
@@ -240,3 +240,17 @@ def test_a_save_path_that_cannot_hold_a_model_is_refused_before_training(tmp_pat
         with pytest.raises(BundleError):
             check_save_path(path)
     check_save_path(tmp_path / "new" / "deeper" / "model")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_symlinked_weights_stay_a_symlink(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    save_bundle(tiny_tagger(), tmp_path / "model")
+    weights_path, _ = bundle_paths(tmp_path / "model")
+    weights_path.rename(shared / "weights.safetensors")
+    weights_path.symlink_to(shared / "weights.safetensors")
+    new = tiny_tagger(seed=4)
+    save_bundle(new, tmp_path / "model")
+    assert weights_path.is_symlink() and sorted(p.name for p in shared.iterdir()) == ["weights.safetensors"]
+    assert torch.equal(first_weight(load_bundle(tmp_path / "model", device="cpu")), first_weight(new))
