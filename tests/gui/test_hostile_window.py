@@ -1,6 +1,9 @@
-"""A damaged recovery file never blocks a launch: discard it or keep a copy aside, and start (issue 16)."""
+"""The window against hostile files (issue 16): damaged recovery files, another window's save, broken projects."""
 
 from __future__ import annotations
+
+import json
+import os
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
@@ -64,3 +67,36 @@ def test_saving_over_a_file_another_window_changed_asks_first(qtbot, settings, t
     assert first.files.save() and len(asked) == 2 and "changed" in asked[0]
     assert Project.load(tiny_project).corpus[1].tags[0] == "VERB"
     assert second.document.project.changed_on_disk()
+
+
+_HOSTILE_PROJECTS = {
+    "numeric tag names": {"tagset": [{"name": 1}, {"name": 2}]},
+    "huge version": {"version": 10**30},
+    "string as a flag": {"sentences": [{"id": "a", "words": ["x"], "tags": [None], "reviewed": "false"}]},
+    "words as a string": {"sentences": [{"id": "a", "words": "word", "tags": [None] * 4}]},
+    "deep nesting": None,
+}
+
+
+@pytest.mark.parametrize("case", [*_HOSTILE_PROJECTS, "fifo"])
+def test_a_hostile_project_ends_in_a_dialog_naming_the_file_and_the_window_runs_on(
+        qtbot, settings, tiny_project, tmp_path, monkeypatch, case):
+    from tagger_gui.gui import file_actions
+
+    path = tmp_path / "hostile.tagproj"
+    if case == "fifo":
+        os.mkfifo(path)
+    elif case == "deep nesting":
+        path.write_text('{"format": "tagger-gui project", "train_settings": ' + "[" * 10**5 + "]" * 10**5 + "}")
+    else:
+        data = {"format": "tagger-gui project", "version": 1, "tagset": [], "sentences": []}
+        path.write_text(json.dumps({**data, **_HOSTILE_PROJECTS[case]}))
+    document = Document()
+    document.open_project(tiny_project)
+    window = MainWindow(document, settings, recovery_store=RecoveryStore(tmp_path / "r"))
+    qtbot.addWidget(window)
+    errors = []
+    monkeypatch.setattr(file_actions, "show_error", lambda parent, title, text: errors.append(text))
+    assert not window.files.open_path(path, ask=False)
+    assert len(errors) == 1 and str(path) in errors[0]
+    assert document.path == tiny_project and len(document.corpus) == 3
