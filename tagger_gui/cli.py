@@ -19,8 +19,10 @@ log-softmax score (``exp`` of it is the probability; a row's best score is the
 predicted tag). Tabs and line breaks inside words are written as spaces.
 
 Bad arguments, unreadable files, malformed data and broken models give one line
-on stderr and exit status 2. Ctrl-C during training stops after the current batch
-and saves the best model so far.
+on stderr and exit status 2; the device and every output path are checked before
+any work starts. Ctrl-C during training stops after the current batch and saves
+the best model so far. When the reader of stdout goes away (``| head -1``) the
+command ends quietly with status 141, as Unix tools ended by SIGPIPE do.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import signal
 import sys
 import threading
@@ -38,9 +41,11 @@ from tqdm import tqdm
 
 from tagger_gui.core.atomic import atomic_write_text
 from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
+from tagger_gui.core.files import check_output
 from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, write_file
-from tagger_gui.ml.bundle import BundleError, load_bundle, save_bundle
+from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save_bundle
 from tagger_gui.ml.config import PRESETS, preset_config
+from tagger_gui.ml.devices import check_device
 from tagger_gui.ml.metrics import Evaluation
 from tagger_gui.ml.corpus_predict import predict_in_chunks
 from tagger_gui.ml.scores import score_table
@@ -50,6 +55,8 @@ PROG = "tagger-gui"
 SUBCOMMANDS = ("train", "evaluate", "predict", "convert")
 PREDICT_CHUNK = 2000
 """Sentences tagged per progress-bar step."""
+EXIT_BROKEN_PIPE = 128 + 13
+"""Exit status when stdout's reader has gone: what a shell shows for a Unix tool ended by SIGPIPE."""
 
 
 class UsageError(Exception):
@@ -70,12 +77,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not argv or argv[0] not in (*SUBCOMMANDS, "-h", "--help"):
             return _window(argv)
         args = _parser().parse_args(argv)
-        return args.run(args)
+        _check_before_work(args)
+        code = args.run(args)
+        sys.stdout.flush()  # a reader that has gone shows here, not in the interpreter's last flush
+        return code
     except SystemExit as exit_request:  # --help
         return int(exit_request.code or 0)
+    except BrokenPipeError:  # e.g. `tagger-gui evaluate ... | head -1`: the reader has gone, end quietly
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except (UsageError, FormatError, BundleError, TrainingError, OSError, ValueError) as error:
         print(f"{PROG}: {_one_line(error)}", file=sys.stderr)
         return 2
+
+
+def _check_before_work(args: argparse.Namespace) -> None:
+    """Check the device and every output path before any work, so that nothing fails after a long run.
+
+    Raises:
+        DeviceError: ``--device`` names nothing this machine can compute on.
+        BundleError: ``train --out`` cannot hold a model (e.g. it is an existing file).
+        OSError: an output is not a regular file, is read-only, or its folder is missing.
+    """
+    if getattr(args, "device", None) is not None:
+        check_device(args.device)
+    if args.command == "train":
+        check_save_path(args.out)
+    for name in {"predict": ("out", "scores"), "convert": ("output",)}.get(args.command, ()):
+        if getattr(args, name) is not None:
+            check_output(getattr(args, name))
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that the interpreter's final flush does not fail again."""
+    try:
+        descriptor = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(descriptor, sys.stdout.fileno())
+        os.close(descriptor)
+    except (OSError, ValueError, AttributeError):  # no real stdout (tests, embedding)
+        pass
 
 
 def _one_line(error: Exception) -> str:

@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import Iterator
 
 from tagger_gui.core.atomic import atomic_open
-from tagger_gui.core.corpus import Corpus, Sentence, Split, Tag, TagSet, Token
+from tagger_gui.core.corpus import Corpus, Sentence, Tag, TagSet
 from tagger_gui.core.data_split import DevChoice
+from tagger_gui.core.files import MAX_CORPUS_BYTES, read_regular_bytes
 from tagger_gui.core.formats import read_file
+from tagger_gui.core.project_sentences import sentences_from_dicts
 from tagger_gui.core.resources import TAGSET_PRESETS, load_tagset_preset
 from tagger_gui.core.stats import tag_counts
+from tagger_gui.core.validation import check_depth, expect, expect_list, loads, tag_problem
 
 PROJECT_VERSION = 1
 PROJECT_SUFFIX = ".tagproj"
@@ -48,6 +51,7 @@ class Project:
     dev_choice: DevChoice = field(default_factory=DevChoice)
     source: Path | None = None  # the corpus file an unsaved project was started from (not saved)
     effort: dict = field(default_factory=dict)  # the annotation effort log (interpreted by the session)
+    _disk_stamp: tuple[int, int, int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -71,6 +75,7 @@ class Project:
             for chunk in self.json_chunks(target.parent):
                 file.write(chunk.encode("utf-8"))
         self.path = target
+        self._disk_stamp = _stamp(target)
 
     def json_chunks(self, folder: Path, extra: dict | None = None) -> Iterator[str]:
         """The project file's JSON text in pieces, one sentence a line (``extra``: more header keys).
@@ -102,35 +107,62 @@ class Project:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Project":
-        """Read a project file; ``ProjectError`` names the file and the problem."""
+        """Read a project file; ``ProjectError`` names the file and the problem.
+
+        Every field is checked for its type and content (nothing is coerced), so a
+        loaded project can be shown, saved and exported without surprises.
+        """
         path = Path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            data = read_regular_bytes(path, MAX_CORPUS_BYTES)
+            stamp = _stamp(path)
         except OSError as error:
             raise ProjectError(f"{path}: cannot read: {error.strerror or error}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        try:
+            document = loads(data.decode("utf-8-sig"))
+        except ValueError as error:  # also UnicodeDecodeError and json.JSONDecodeError
             raise ProjectError(f"{path}: not a tagger-gui project ({error})") from None
         try:
-            return cls._from_dict(data, path)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise ProjectError(f"{path}: damaged project file ({type(error).__name__}: {error})") from None
+            project = cls._from_dict(document, path)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
+            raise ProjectError(f"{path}: damaged project file ({_describe(error)})") from None
+        project._disk_stamp = stamp
+        return project
+
+    def changed_on_disk(self) -> bool:
+        """Whether the project file was changed by someone else since this project was loaded or saved.
+
+        A second window (or another program) that saved over the file in the
+        meantime would have its work reverted by a save from here: ask first.
+        """
+        if self.path is None or self._disk_stamp is None:
+            return False
+        return _stamp(self.path) != self._disk_stamp
+
+    def note_disk_version(self) -> None:
+        """Take the project file as it is on disk now as the version these contents started from."""
+        self._disk_stamp = _stamp(self.path) if self.path is not None else None
 
     @classmethod
     def _from_dict(cls, data: dict, path: Path) -> "Project":
-        if data.get("format") != "tagger-gui project":
+        if not isinstance(data, dict) or data.get("format") != "tagger-gui project":
             raise ProjectError(f"{path}: not a tagger-gui project file")
-        if data.get("version", 0) > PROJECT_VERSION:
+        version = expect(data.get("version", 0), int, "version")
+        if version > PROJECT_VERSION:
             raise ProjectError(
-                f"{path}: written by a newer tagger-gui (project version {data['version']}, "
+                f"{path}: written by a newer tagger-gui (project version {version}, "
                 f"this one reads up to {PROJECT_VERSION}); please upgrade"
             )
-        corpus = Corpus([_sentence_from_dict(s) for s in data["sentences"]], TagSet.from_dict(data["tagset"]))
-        model = data.get("model")
+        tagset = TagSet(_tag_from_dict(item) for item in expect_list(data["tagset"], dict, "tagset"))
+        corpus = Corpus(sentences_from_dicts(expect_list(data["sentences"], dict, "sentences")), tagset)
+        model = expect(data.get("model"), (str, type(None)), "model")
+        settings = expect(data.get("train_settings", {}), dict, "train_settings")
+        check_depth(settings, "train_settings")
         return cls(
             corpus=corpus,
             path=path,
-            tag_column=data.get("tag_column", "upos"),
-            train_settings=dict(data.get("train_settings", {})),
+            tag_column=expect(data.get("tag_column", "upos"), (str, int), "tag_column"),
+            train_settings=dict(settings),
             model_path=(path.parent / model) if model else None,
             dev_choice=DevChoice.from_dict(data["dev_choice"]) if "dev_choice" in data else DevChoice(),
             effort=_object(data.get("effort", {}), "effort"),
@@ -167,20 +199,25 @@ def _sentence_to_dict(sentence: Sentence) -> dict:
     return item
 
 
-def _sentence_from_dict(item: dict) -> Sentence:
-    words, tags = item["words"], item["tags"]
-    columns = item.get("columns") or [None] * len(words)
-    if not len(words) == len(tags) == len(columns):
-        raise ValueError(f"sentence {item.get('id')!r}: words, tags and columns differ in length")
-    return Sentence(
-        [Token(str(w), t, None if c is None else str(c)) for w, t, c in zip(words, tags, columns)],
-        id=str(item["id"]),
-        split=Split(item.get("split", "train")),
-        reviewed=bool(item.get("reviewed", False)),
-        comments=list(item.get("comments", [])),
-        extra_lines=[(int(n), str(line)) for n, line in item.get("extra_lines", [])],
-        source=item.get("source"),
-    )
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """What identifies a version of the file on disk: modification time, size and inode."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+def _describe(error: Exception) -> str:
+    return str(error) if isinstance(error, (TypeError, ValueError)) else f"{type(error).__name__}: {error}"
+
+
+def _tag_from_dict(item: dict) -> Tag:
+    problem = tag_problem(expect(item["name"], str, "a tag name"))
+    if problem:
+        raise ValueError(f"tag set: {problem}")
+    return Tag(item["name"], expect(item.get("description", ""), str, "a tag description"),
+               expect(item.get("color", ""), str, "a tag colour"))
 
 
 def tagset_for(counts: Counter) -> TagSet:

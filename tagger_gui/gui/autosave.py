@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tagger_gui.core.atomic import atomic_open
+from tagger_gui.core.project import ProjectError
 from tagger_gui.core.recovery import Recovery, RecoveryStore
 
 AUTOSAVE_DELAY_MS = 3000
@@ -124,15 +125,39 @@ class Autosave(QObject):
 def offer_recovery(parent: QWidget, document, store: RecoveryStore) -> bool:
     """Ask whether to restore the newest recovery file left by a crash; True if one was restored.
 
-    Older leftovers are offered one after another; declined ones are removed.
+    Older leftovers are offered one after another; declined ones are removed. A
+    damaged one is discarded or set aside, as the user chooses, and never stops the launch.
     """
     for recovery in store.pending():
-        if _ask(parent, recovery):
-            document.adopt_recovered(store.restore(recovery))
+        if recovery.problem is None and _ask(parent, recovery):
+            try:
+                document.adopt_recovered(store.restore(recovery))
+            except ProjectError as error:
+                _discard_or_keep(parent, store, recovery, str(error))
+                continue
             store.remove(recovery)
             return True
-        store.remove(recovery)
+        if recovery.problem is not None:
+            _discard_or_keep(parent, store, recovery, recovery.problem)
+        else:
+            store.remove(recovery)
     return False
+
+
+def _discard_or_keep(parent: QWidget, store: RecoveryStore, recovery: Recovery, problem: str) -> None:
+    """Tell that an autosaved copy is damaged; discard it, or keep it aside where it is no longer offered."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Autosaved copy is damaged",
+                      f"The autosaved copy {recovery.file} cannot be restored:\n{problem}", parent=parent)
+    keep = box.addButton("Keep a Copy Aside", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.exec()
+    try:
+        if box.clickedButton() is keep:
+            store.set_aside(recovery)
+        else:
+            store.remove(recovery)
+    except OSError:
+        pass  # a read-only recovery folder: the copy stays, and the window still starts
 
 
 def _ask(parent: QWidget, recovery: Recovery) -> bool:

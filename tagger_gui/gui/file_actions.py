@@ -108,6 +108,12 @@ class FileActions(QObject):
         return self._save_to(Path(path))
 
     def _save_to(self, path: Path) -> bool:
+        project = self.document.project
+        if path == project.path and project.changed_on_disk() and QMessageBox.question(
+                self.window, "File changed on disk",
+                f"{path} was changed by another window or program since it was opened here. "
+                "Save anyway, replacing those changes?") != QMessageBox.StandardButton.Yes:
+            return False
         try:
             self.document.save(path)
         except OSError as error:

@@ -1,10 +1,17 @@
-"""Which compute devices this machine offers, for the device choice in the window."""
+"""Which compute devices this machine offers, for the device choice in the window and ``--device``."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import torch
+
+_NAME = re.compile(r"(cuda|mps)(?::(\d{1,4}))?")
+
+
+class DeviceError(ValueError):
+    """A device name that is unknown, or names hardware this machine does not have."""
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,39 @@ def available_devices() -> list[DeviceChoice]:
     if torch.cuda.is_available():
         for index in range(torch.cuda.device_count()):
             choices.append(DeviceChoice(f"cuda:{index}", f"GPU {index}: {torch.cuda.get_device_name(index)}"))
-    mps = getattr(torch.backends, "mps", None)
-    if mps is not None and mps.is_available():
+    if _mps_available():
         choices.append(DeviceChoice("mps", "Apple GPU (MPS)"))
     return choices
+
+
+def check_device(name: object) -> str:
+    """``name`` if this machine can compute on it: ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
+
+    Only these are accepted: torch knows many more device types (``meta``, ``xla``,
+    ``vulkan``, ...) that cannot run the tagger and fail later with a traceback.
+
+    Raises:
+        DeviceError: an unknown name, or a GPU this machine does not have.
+    """
+    if name in ("auto", "cpu"):
+        return name
+    match = _NAME.fullmatch(name) if isinstance(name, str) else None
+    if match is None:
+        raise DeviceError(f"unknown device {name!r} (use auto, cpu, cuda, cuda:N or mps)")
+    kind, index = match.groups()
+    if kind == "mps":
+        if not _mps_available() or index not in (None, "0"):
+            raise DeviceError(f"device {name!r} asked for, but there is no such Apple GPU (MPS) here")
+        return name
+    if not torch.cuda.is_available():
+        raise DeviceError(f"device {name!r} asked for, but CUDA is not available here")
+    count = torch.cuda.device_count()
+    if index is not None and int(index) >= count:
+        raise DeviceError(f"device {name!r} asked for, but this machine has {count} CUDA device(s): "
+                          f"cuda:0 to cuda:{count - 1}")
+    return name
+
+
+def _mps_available() -> bool:
+    mps = getattr(torch.backends, "mps", None)
+    return mps is not None and mps.is_available()

@@ -58,3 +58,5 @@ def test_sigkill_during_saves_never_leaves_a_broken_project(tmp_path):
     print(f"survived {kills} SIGKILLs during saves; last complete save was generation {last}")
     assert not [p.name for p in tmp_path.iterdir() if p.name != "p.tagproj" and not p.name.endswith(".tmp")]
     json.loads(path.read_text())
+    Project.load(path).save(path)  # the next save removes what the killed saves left behind
+    assert [p.name for p in tmp_path.iterdir()] == ["p.tagproj"]

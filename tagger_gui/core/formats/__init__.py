@@ -15,6 +15,7 @@ from typing import Iterable
 from tagger_gui.core.atomic import atomic_write_text
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import columns, conllu, jsonl, text
+from tagger_gui.core.files import MAX_CORPUS_BYTES, read_regular_bytes
 from tagger_gui.core.formats.errors import FormatError, decode
 
 __all__ = ["FORMATS", "FormatError", "format_for_path", "read_file", "read_text", "write_file", "write_text"]
@@ -63,7 +64,7 @@ def read_file(path: str | os.PathLike, fmt: str | None = None, *, tag_column: st
     fmt = fmt or format_for_path(path)
     module = _module(fmt, name)
     try:
-        data = Path(path).read_bytes()
+        data = read_regular_bytes(path, MAX_CORPUS_BYTES)
     except OSError as error:
         raise FormatError(name, 0, f"cannot read file: {error.strerror or error}") from None
     return module.read(decode(data, name), name, tag_column)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tagger_gui.core.corpus import Sentence, Token
 from tagger_gui.core.formats.errors import FormatError
+from tagger_gui.core.validation import DOCSTART, first_bad_token
 
 UNTAGGED = "_"
 
@@ -27,27 +28,39 @@ def _token(columns: list[str], tag_column: str | int, path: str, number: int) ->
     if not 1 <= index < len(columns):
         raise FormatError(path, number, f"no column {index} for the tag (line has {len(columns)} columns)")
     tag = columns[index].strip()
+    tag = None if tag in (UNTAGGED, "") else tag
     middle = columns[1:index] + columns[index + 1:]
-    return Token(columns[0], None if tag in (UNTAGGED, "") else tag, "\t".join(middle) if middle else None)
+    return Token(columns[0], tag, "\t".join(middle) if middle else None)
 
 
 def read(text: str, path: str, tag_column: str | int = "last") -> list[Sentence]:
     """Parse two-column text; ``tag_column`` is an int column index or anything else for the last column."""
     sentences: list[Sentence] = []
     tokens: list[Token] = []
+    numbers: list[int] = []
     for number, line in enumerate(text.split("\n"), start=1):
         columns = _columns(line)
-        if columns and columns[0] == "-DOCSTART-":
+        if columns and columns[0] == DOCSTART:
             continue
         if not line.strip():
             if tokens:
-                sentences.append(Sentence(tokens, source="columns"))
-                tokens = []
+                sentences.append(_sentence(tokens, numbers, path))
+                tokens, numbers = [], []
             continue
         tokens.append(_token(columns, tag_column, path, number))
+        numbers.append(number)
     if tokens:
-        sentences.append(Sentence(tokens, source="columns"))
+        sentences.append(_sentence(tokens, numbers, path))
     return sentences
+
+
+def _sentence(tokens: list[Token], numbers: list[int], path: str) -> Sentence:
+    """A sentence of ``tokens`` (read from lines ``numbers``) whose forms and tags every format can hold."""
+    sentence = Sentence(tokens, source="columns")
+    bad = first_bad_token(sentence.words, sentence.tags)
+    if bad:
+        raise FormatError(path, numbers[bad[0]], bad[1])
+    return sentence
 
 
 def write(sentences: list[Sentence], tag_column: str | int = "last") -> str:

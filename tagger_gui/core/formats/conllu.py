@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from tagger_gui.core.corpus import Sentence, Token
 from tagger_gui.core.formats.errors import FormatError
+from tagger_gui.core.validation import first_bad_token
 
 COLUMN_COUNT = 10
 _NAMED_COLUMNS = {"upos": 3, "xpos": 4}
@@ -38,6 +39,9 @@ class _SentenceBuilder:
         self.tokens: list[Token] = []
         self.extra: list[tuple[int, str]] = []
         self.first_line = 0
+        self.token_lines: list[int] = []
+        self.range_end = (0, 0)  # (last word of the latest multiword token, its line)
+        self.last_node = (0, 0)  # the latest empty node, as (word before it, its number)
 
     def add(self, line: str, number: int) -> None:
         if not self.first_line:
@@ -55,9 +59,7 @@ class _SentenceBuilder:
     def _add_columns(self, columns: list[str], line: str, number: int) -> None:
         word_id = columns[0]
         if "-" in word_id or "." in word_id:
-            if not _is_range_or_decimal(word_id):
-                raise FormatError(self.path, number, f"bad word ID {word_id!r}")
-            self.extra.append((len(self.tokens), line))
+            self._add_extra(word_id, line, number)
             return
         if word_id != str(len(self.tokens) + 1):
             raise FormatError(self.path, number, f"word ID {word_id!r} out of sequence (expected {len(self.tokens) + 1})")
@@ -65,22 +67,44 @@ class _SentenceBuilder:
             raise FormatError(self.path, number, "empty FORM column")
         tag = columns[self.tag_col]
         self.tokens.append(Token(columns[1], None if tag in ("_", "") else tag, line))
+        self.token_lines.append(number)
+
+    def _add_extra(self, word_id: str, line: str, number: int) -> None:
+        """A multiword-token line (``3-4``: the next words, not overlapping another) or an empty node (``5.1``)."""
+        parts = word_id.split("-" if "-" in word_id else ".")
+        if len(parts) != 2 or not all(part.isdigit() for part in parts):
+            raise FormatError(self.path, number, f"bad word ID {word_id!r}")
+        first, second = int(parts[0]), int(parts[1])
+        following = len(self.tokens) + 1
+        if "-" in word_id:
+            if first != following or second <= first or first <= self.range_end[0]:
+                raise FormatError(self.path, number,
+                                  f"bad multiword range {word_id!r} (expected {following}-N, N > {following}, "
+                                  "not overlapping the previous one)")
+            self.range_end = (second, number)
+        else:
+            expected = self.last_node[1] + 1 if self.last_node[0] == first else 1
+            if first != len(self.tokens) or second != expected:
+                raise FormatError(self.path, number, f"empty node {word_id!r} out of sequence "
+                                                     f"(expected {len(self.tokens)}.{expected})")
+            self.last_node = (first, second)
+        self.extra.append((len(self.tokens), line))
 
     def build(self) -> Sentence:
         if not self.tokens:
             raise FormatError(self.path, self.first_line, "sentence without any word line")
+        if self.range_end[0] > len(self.tokens):
+            raise FormatError(self.path, self.range_end[1], f"multiword range ends at word {self.range_end[0]}, "
+                                                            f"but the sentence has {len(self.tokens)} words")
         sentence = Sentence(self.tokens, comments=self.comments, extra_lines=self.extra, source="conllu")
+        bad = first_bad_token(sentence.words, sentence.tags)
+        if bad:
+            raise FormatError(self.path, self.token_lines[bad[0]], bad[1])
         for comment in self.comments:
             key, _, value = comment[1:].partition("=")
             if key.strip() == "sent_id" and value.strip():
                 sentence.id = value.strip()
         return sentence
-
-
-def _is_range_or_decimal(word_id: str) -> bool:
-    separator = "-" if "-" in word_id else "."
-    parts = word_id.split(separator)
-    return len(parts) == 2 and all(part.isdigit() for part in parts)
 
 
 def read(text: str, path: str, tag_column: str | int = "upos") -> list[Sentence]:

@@ -2,7 +2,8 @@
 
 ``tags`` is optional and its items may be null (untagged). Optional keys ``id``,
 ``split`` (train/dev/test) and ``reviewed`` are read and written; blank lines are
-skipped.
+skipped. Tokens, tags and ids follow ``tagger_gui.core.validation`` (a tag ``"_"``
+is refused: untagged is null).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 
 from tagger_gui.core.corpus import Sentence, Split, Token
 from tagger_gui.core.formats.errors import FormatError
+from tagger_gui.core.validation import id_problem, tags_problem, words_problem
 
 
 def _sentence(item: object, path: str, number: int) -> Sentence:
@@ -27,21 +29,32 @@ def _sentence(item: object, path: str, number: int) -> Sentence:
         raise fail(f"\"tags\" must be a list as long as \"tokens\" ({len(words)})")
     if not all(tag is None or isinstance(tag, str) for tag in tags):
         raise fail("\"tags\" items must be strings or null")
-    sentence = Sentence([Token(w, t or None) for w, t in zip(words, tags)])
+    tags = [tag or None for tag in tags]
+    problem = words_problem(words) or tags_problem(tags)
+    if problem:
+        raise fail(problem)
+    sentence = Sentence([Token(w, t) for w, t in zip(words, tags)])
     _read_optional_keys(item, sentence, fail)
     return sentence
 
 
 def _read_optional_keys(item: dict, sentence: Sentence, fail) -> None:
     if "id" in item:
-        sentence.id = str(item["id"])
+        value = item["id"]
+        value = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        problem = id_problem(value)
+        if problem:
+            raise fail(f"\"id\": {problem}")
+        sentence.id = value
     if "split" in item:
         try:
             sentence.split = Split(item["split"])
         except ValueError:
             raise fail(f"\"split\" must be train, dev or test, not {item['split']!r}") from None
     if "reviewed" in item:
-        sentence.reviewed = bool(item["reviewed"])
+        if not isinstance(item["reviewed"], bool):
+            raise fail(f"\"reviewed\" must be true or false, not {item['reviewed']!r}")
+        sentence.reviewed = item["reviewed"]
 
 
 def read(text: str, path: str, tag_column: str | int = "") -> list[Sentence]:

@@ -7,12 +7,22 @@ gives the tokens of each sentence joined by single spaces.
 from __future__ import annotations
 
 from tagger_gui.core.corpus import Sentence
+from tagger_gui.core.formats.errors import FormatError
 from tagger_gui.core.tokenize import tokenize
+from tagger_gui.core.validation import words_problem
 
 
 def read(text: str, path: str, tag_column: str | int = "") -> list[Sentence]:
-    """Every non-blank line becomes one untagged sentence."""
-    return [Sentence.from_words(tokenize(line)) for line in text.split("\n") if line.strip()]
+    """Every non-blank line becomes one untagged sentence (``FormatError`` on a token no format can hold)."""
+    sentences = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        words = tokenize(line)
+        problem = words_problem(words)
+        if problem:
+            raise FormatError(path, number, problem)
+        if words:
+            sentences.append(Sentence.from_words(words))
+    return sentences
 
 
 def write(sentences: list[Sentence], tag_column: str | int = "") -> str:

@@ -1,0 +1,85 @@
+"""The command line against hostile and careless use: one line and exit 2, checks before work (issue 16)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tagger_gui.cli import EXIT_BROKEN_PIPE, main
+from tagger_gui.core.corpus import Sentence
+from tagger_gui.core.formats import write_file
+from tagger_gui.ml.bundle import save_bundle
+from tests.conftest import REPO
+from tests.ml.test_bundle_hostile import tiny_tagger
+
+RUN_CLI = "import sys; from tagger_gui.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile-cli")
+    save_bundle(tiny_tagger(), folder / "model")
+    write_file(folder / "data.tsv", [Sentence.from_words(["the", "dog"], ["DET", "NOUN"])] * 3)
+    return folder
+
+
+def one_line_exit_2(argv, capsys) -> str:
+    assert main([str(a) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    return err
+
+
+@pytest.mark.parametrize("device", ["xla", "vulkan", "meta", "cuda:99", "tpu"])
+@pytest.mark.parametrize("command", ["train", "evaluate", "predict"])
+def test_unusable_devices_are_one_line_and_exit_2(model, tmp_path, capsys, command, device):
+    argv = {"train": ["train", model / "data.tsv", "--out", tmp_path / "m"],
+            "evaluate": ["evaluate", model / "model", model / "data.tsv"],
+            "predict": ["predict", model / "model", model / "data.tsv", "--out", tmp_path / "o.tsv"]}[command]
+    assert "device" in one_line_exit_2([*argv, "--device", device], capsys)
+    assert not (tmp_path / "m").exists() and not (tmp_path / "o.tsv").exists()
+
+
+def test_predict_checks_every_output_before_writing_any(model, tmp_path, capsys):
+    out = tmp_path / "tagged.tsv"
+    err = one_line_exit_2(["predict", model / "model", model / "data.tsv", "--out", out,
+                           "--scores", tmp_path / "missing" / "scores.tsv"], capsys)
+    assert "missing" in err and not out.exists()
+
+
+def test_train_onto_an_existing_file_fails_before_training(model, tmp_path, capsys):
+    existing = tmp_path / "model"
+    existing.write_text("not a folder")
+    err = one_line_exit_2(["train", model / "data.tsv", "--out", existing, "--epochs", "1"], capsys)
+    assert "not a folder" in err and existing.read_text() == "not a folder"
+
+
+def test_special_outputs_are_refused(model, tmp_path, capsys):
+    os.mkfifo(tmp_path / "fifo.tsv")
+    assert "FIFO" in one_line_exit_2(["convert", model / "data.tsv", tmp_path / "fifo.tsv"], capsys)
+    assert "FIFO" in one_line_exit_2(["evaluate", model / "model", tmp_path / "fifo.tsv"], capsys)
+
+
+def test_model_json_with_fields_of_the_wrong_type_is_one_line(model, tmp_path, capsys):
+    broken = tmp_path / "broken"
+    save_bundle(tiny_tagger(), broken)
+    meta = json.loads((broken / "model.json").read_text())
+    meta["vocab"]["tags"] = [1, None]
+    (broken / "model.json").write_text(json.dumps(meta))
+    for argv in (["evaluate", broken, model / "data.tsv"],
+                 ["predict", broken, model / "data.tsv", "--out", tmp_path / "o.tsv", "--scores", tmp_path / "s.tsv"]):
+        assert "vocab.tags" in one_line_exit_2(argv, capsys)
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(model):
+    reader, writer = os.pipe()
+    os.close(reader)  # like `| head -1` after its line: nobody reads the rest
+    child = subprocess.run([sys.executable, "-c", RUN_CLI, "evaluate", str(model / "model"), str(model / "data.tsv"),
+                            "--device", "cpu"], stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120,
+                           env={**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"})
+    os.close(writer)
+    assert child.stderr == "" and child.returncode == EXIT_BROKEN_PIPE
