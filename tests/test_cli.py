@@ -124,10 +124,11 @@ def test_window_mode(monkeypatch, capsys):
     assert "the window is not available" in capsys.readouterr().err
     calls = []
     fake = types.ModuleType("tagger_gui.gui.app")
-    fake.run_window = lambda file, screenshot: calls.append((file, screenshot)) or 0
+    fake.run_window = lambda file, screenshot, column: calls.append((file, screenshot, column)) or 0
     monkeypatch.setitem(sys.modules, "tagger_gui.gui.app", fake)
     assert main(["corpus.conllu", "--screenshot", "shot.png"]) == 0
-    assert calls == [(Path("corpus.conllu"), Path("shot.png"))]
+    assert main(["corpus.conllu", "--column", "xpos"]) == 0
+    assert calls == [(Path("corpus.conllu"), Path("shot.png"), "upos"), (Path("corpus.conllu"), None, "xpos")]
 
 
 def test_train_offers_every_preset():

@@ -74,7 +74,7 @@ class Autosave(QObject):
         try:
             pieces = list(itertools.islice(chunks, SENTENCES_PER_SLICE))
             file.write("".join(pieces).encode("utf-8"))
-        except OSError:
+        except (OSError, UnicodeError):  # text that cannot be written must not stall autosave for good
             self._abort()
             return
         if pieces:

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from tagger_gui.core.tagset import match_tags
+
 SECONDS_PER_TOKEN = 3.795
 SECONDS_PER_CORRECTION = 5.387
 SECONDS_PER_SENTENCE = 12.57

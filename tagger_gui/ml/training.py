@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows
 from tagger_gui.ml.config import TrainConfig
+from tagger_gui.ml.devices import DeviceError, check_device
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.runtime import configure_torch
 from tagger_gui.ml.vocab import PAD, UNK, Vocab
@@ -128,21 +129,17 @@ def warm_up() -> None:
 
 
 def resolve_device(name: str) -> torch.device:
-    """``"auto"`` -> CUDA if available, else MPS, else CPU; other names are checked and returned."""
+    """``"auto"`` -> CUDA if available, else MPS, else CPU; other names are checked (``devices.check_device``:
+    only devices this machine can train on) and returned."""
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
         mps = getattr(torch.backends, "mps", None)
         return torch.device("mps" if mps is not None and mps.is_available() else "cpu")
     try:
-        device = torch.device(name)
-    except RuntimeError as error:
-        raise TrainingError(f"unknown device {name!r}: {error}") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise TrainingError(f"device {name!r} asked for, but CUDA is not available here")
-    if device.type == "mps" and not torch.backends.mps.is_available():
-        raise TrainingError(f"device {name!r} asked for, but MPS is not available here")
-    return device
+        return torch.device(check_device(name))
+    except DeviceError as error:
+        raise TrainingError(str(error)) from None
 
 
 def stop_check(should_stop: StopSignal | None) -> Callable[[], bool]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tagger_gui.ml.annotation_cost import match_tags, ringger_seconds, sentence_cost, tag_keys, typeahead_keys
+from tagger_gui.core.tagset import match_tags
+from tagger_gui.ml.annotation_cost import ringger_seconds, sentence_cost, tag_keys, typeahead_keys
 
 UPOS = ["ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON", "PROPN", "PUNCT", "SCONJ",
         "SYM", "VERB", "X"]
