@@ -32,9 +32,9 @@ from tagger_gui.gui.panels.training_panel import TrainingPanel  # noqa: E402
 from tagger_gui.gui.background import QtRunner  # noqa: E402
 from tagger_gui.ml.runtime import freeze_long_lived  # noqa: E402
 from tagger_gui.session.jobs import Job, JobSlot  # noqa: E402
-from tagger_gui.session.training import LossPoints, Progress, TrainingData, training_task  # noqa: E402
+from tagger_gui.session.training import TrainingData, training_task  # noqa: E402
 from tagger_gui.ml.config import preset_config  # noqa: E402
-from tagger_gui.ml.training import EpochSummary, Trainer, TrainingHooks, TrainingInfo, warm_up  # noqa: E402
+from tagger_gui.ml.training import Trainer, TrainingHooks, warm_up  # noqa: E402
 
 TICK_MS = 10
 
@@ -71,7 +71,7 @@ def train_in_app(app, config, train, dev) -> tuple[list[float], object]:
     job = Job("training", training_task(config, TrainingData.snapshot(train, dev, _tagset(train)), None),
               on_done=lambda result: (outcome.setdefault("result", result.result), app.quit()),
               on_failed=lambda message, details: (outcome.setdefault("error", message), app.quit()),
-              on_progress=lambda event: show_event(panel, event))
+              on_progress=panel.show_event)
     probe = LatenessProbe()
     probe.start()
     JobSlot(QtRunner(panel)).start(job)
@@ -81,18 +81,6 @@ def train_in_app(app, config, train, dev) -> tuple[list[float], object]:
         raise SystemExit(f"training failed: {outcome['error']}")
     panel.grab().save(str(REPO / "out" / "gui_training_panel.png"))
     return probe.delays_ms, outcome["result"]
-
-
-def show_event(panel, event) -> None:
-    """What the window's training controller does with each report of the run."""
-    if isinstance(event, LossPoints):
-        panel.plot.add_losses(event.steps, event.losses)
-    elif isinstance(event, Progress):
-        panel.show_progress(event)
-    elif isinstance(event, TrainingInfo):
-        panel.show_started(event)
-    elif isinstance(event, EpochSummary):
-        panel.add_epoch(event)
 
 
 def _tagset(train):

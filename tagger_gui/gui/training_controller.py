@@ -21,9 +21,8 @@ from tagger_gui.gui.panels.training_panel import DEV_FROM_SPLIT, TrainingPanel
 from tagger_gui.ml.bundle import META_NAME, BundleError, load_bundle, save_bundle
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Tagger
-from tagger_gui.ml.training import EpochSummary, TrainingInfo
 from tagger_gui.session import TRAINING, SessionError
-from tagger_gui.session.training import LossPoints, Progress, TrainingOutcome
+from tagger_gui.session.training import TrainingOutcome
 
 
 class TrainingController(QObject):
@@ -68,7 +67,7 @@ class TrainingController(QObject):
             data = self.session.training_data(choice)
             generation = self._generation
             self.session.start_training(
-                config, data, on_event=self._on_event,
+                config, data, on_event=self.panel.show_event,
                 on_done=lambda outcome: self._on_finished(outcome, generation),
                 on_failed=self._on_failed,
             )
@@ -112,17 +111,6 @@ class TrainingController(QObject):
         if project.train_settings != settings or project.dev_choice != choice:
             project.train_settings, project.dev_choice = settings, choice
             self.document.mark_dirty()
-
-    def _on_event(self, event) -> None:
-        panel = self.panel
-        if isinstance(event, TrainingInfo):
-            panel.show_started(event)
-        elif isinstance(event, LossPoints):
-            panel.plot.add_losses(event.steps, event.losses)
-        elif isinstance(event, Progress):
-            panel.show_progress(event)
-        elif isinstance(event, EpochSummary):
-            panel.add_epoch(event)
 
     def _on_finished(self, outcome: TrainingOutcome, generation: int) -> None:
         self.panel.show_result(outcome.result)

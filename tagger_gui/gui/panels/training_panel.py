@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from tagger_gui.core.data_split import DevChoice
 from tagger_gui.gui.panels.loss_plot import LossPlot
-from tagger_gui.session.training import Progress
+from tagger_gui.session.training import LossPoints, Progress
 from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import available_devices
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
@@ -270,6 +270,17 @@ class TrainingPanel(QWidget):
             f"Done ({result.stopped.replace('_', ' ')}): best dev accuracy {dev} at epoch {result.best_epoch} "
             f"of {len(result.history)}, {result.seconds:.1f} s on {result.device}."
         )
+
+    def show_event(self, event) -> None:
+        """Show one report of a running training (``session.training.ReportingHooks`` sends them)."""
+        if isinstance(event, TrainingInfo):
+            self.show_started(event)
+        elif isinstance(event, LossPoints):
+            self.plot.add_losses(event.steps, event.losses)
+        elif isinstance(event, Progress):
+            self.show_progress(event)
+        elif isinstance(event, EpochSummary):
+            self.add_epoch(event)
 
     def reset_display(self) -> None:
         """Forget the previous run (another project was opened): empty plot and log, idle progress."""
