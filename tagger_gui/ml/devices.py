@@ -1,10 +1,14 @@
-"""Which compute devices this machine offers, for the device choice in the window."""
+"""Which compute devices this machine offers (the device choice in the window), and resolving a device name."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import torch
+
+
+class TrainingError(RuntimeError):
+    """Training cannot start or cannot go on (no tagged data, the loss became NaN, ...)."""
 
 
 @dataclass(frozen=True)
@@ -25,3 +29,21 @@ def available_devices() -> list[DeviceChoice]:
     if mps is not None and mps.is_available():
         choices.append(DeviceChoice("mps", "Apple GPU (MPS)"))
     return choices
+
+
+def resolve_device(name: str) -> torch.device:
+    """``"auto"`` -> CUDA if available, else MPS, else CPU; other names are checked and returned."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        mps = getattr(torch.backends, "mps", None)
+        return torch.device("mps" if mps is not None and mps.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise TrainingError(f"unknown device {name!r}: {error}") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise TrainingError(f"device {name!r} asked for, but CUDA is not available here")
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise TrainingError(f"device {name!r} asked for, but MPS is not available here")
+    return device

@@ -23,13 +23,11 @@ import torch.nn.functional as F
 from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows
 from tagger_gui.ml.config import TrainConfig
+from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.model import build_model
 from tagger_gui.ml.predict import Tagger
+from tagger_gui.ml.threads import ThreadTuner
 from tagger_gui.ml.vocab import PAD, UNK, Vocab
-
-
-class TrainingError(RuntimeError):
-    """Training cannot start or cannot go on (no tagged data, the loss became NaN, ...)."""
 
 
 @dataclass
@@ -43,6 +41,9 @@ class TrainingInfo:
     batches_per_epoch: int
     parameters: int
     device: str
+    epochs: int = 0
+    time_limit_minutes: float | None = None
+    threads: str = ""  # the CPU threads chosen, in words: "1 thread on 2 cores (other programs use 1.0 cores)"
 
 
 @dataclass
@@ -67,6 +68,7 @@ class EpochSummary:
     words_per_second: float
     seconds: float
     is_best: bool
+    threads: int = 0
 
 
 @dataclass
@@ -126,30 +128,10 @@ def warm_up() -> None:
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])
 
 
-def resolve_device(name: str) -> torch.device:
-    """``"auto"`` -> CUDA if available, else MPS, else CPU; other names are checked and returned."""
-    if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        mps = getattr(torch.backends, "mps", None)
-        return torch.device("mps" if mps is not None and mps.is_available() else "cpu")
-    try:
-        device = torch.device(name)
-    except RuntimeError as error:
-        raise TrainingError(f"unknown device {name!r}: {error}") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise TrainingError(f"device {name!r} asked for, but CUDA is not available here")
-    if device.type == "mps" and not torch.backends.mps.is_available():
-        raise TrainingError(f"device {name!r} asked for, but MPS is not available here")
-    return device
-
-
 def _stop_check(should_stop: StopSignal | None) -> Callable[[], bool]:
     if should_stop is None:
         return lambda: False
-    if hasattr(should_stop, "is_set"):
-        return should_stop.is_set
-    return should_stop
+    return should_stop.is_set if hasattr(should_stop, "is_set") else should_stop
 
 
 @dataclass
@@ -175,6 +157,7 @@ class _Run:
     rng: np.random.Generator
     stop: Callable[[], bool]
     deadline: float | None
+    tuner: ThreadTuner
     started: float = dataclasses.field(default_factory=time.monotonic)
     behind_time: bool = False
     step: int = 0
@@ -187,9 +170,11 @@ class _Run:
 class Trainer:
     """Trains a tagger with one ``TrainConfig``; ``fit`` may be called once per run."""
 
-    def __init__(self, config: TrainConfig, hooks: TrainingHooks | None = None) -> None:
+    def __init__(self, config: TrainConfig, hooks: TrainingHooks | None = None, *, threads: int | None = None) -> None:
+        """``threads``: a fixed CPU thread count; ``None`` chooses it from the free cores and adapts it (``ml.threads``)."""
         self.config = config
         self.hooks = hooks or TrainingHooks()
+        self.threads = threads
 
     def fit(
         self,
@@ -211,16 +196,19 @@ class Trainer:
         """
         run = self._prepare(train, dev, tagset, should_stop)
         history: list[EpochSummary] = []
-        for epoch in range(1, self.config.epochs + 1):
-            summary = self._epoch(epoch, run)
-            if summary is None:
-                break
-            history.append(summary)
-            self.hooks.on_epoch_end(summary)
-            self._check_pace(epoch, run)
-            if self._patience_spent(epoch, run):
-                run.stopped = "early_stopping"
-                break
+        try:
+            for epoch in range(1, self.config.epochs + 1):
+                summary = self._epoch(epoch, run)
+                if summary is None:
+                    break
+                history.append(summary)
+                self.hooks.on_epoch_end(summary)
+                self._check_pace(epoch, run)
+                if self._patience_spent(epoch, run):
+                    run.stopped = "early_stopping"
+                    break
+        finally:
+            run.tuner.finish()
         result = self._result(history, run)
         self.hooks.on_end(result)
         return result
@@ -236,6 +224,7 @@ class Trainer:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
         device = resolve_device(config.device)
+        tuner = ThreadTuner(self.threads)  # created now: it measures the machine's load while the data is prepared
         # Tiny (denormal) floats, common late in training, are slow on CPUs: flush them
         # to zero. This is a process-wide setting; it does not change results measurably.
         torch.set_flush_denormal(True)
@@ -255,8 +244,9 @@ class Trainer:
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
         run = _Run(
             tagger, self._optimizer(model), table, data, dev, self._word_drop_probabilities(vocab, device),
-            rng, _stop_check(should_stop), self._deadline(),
+            rng, _stop_check(should_stop), self._deadline(), tuner,
         )
+        tuner.start()
         self.hooks.on_start(TrainingInfo(
             train_sentences=len(train),
             train_words=data.words,
@@ -265,6 +255,9 @@ class Trainer:
             batches_per_epoch=len(length_batches(data.lengths, config.batch_size)),
             parameters=sum(p.numel() for p in model.parameters()),
             device=str(device),
+            epochs=config.epochs,
+            time_limit_minutes=config.max_minutes,
+            threads=tuner.describe(),
         ))
         return run
 
@@ -335,6 +328,7 @@ class Trainer:
             words_per_second=words / max(seconds, 1e-9),
             seconds=seconds,
             is_best=self._keep_if_best(epoch, dev_accuracy, run),
+            threads=run.tuner.threads,
         )
 
     def _train_epoch(self, epoch: int, run: _Run) -> tuple[float, int] | None:
@@ -348,6 +342,7 @@ class Trainer:
                 run.stopped = reason
                 return None
             self._set_learning_rate(epoch, number / len(batches), run)
+            step_started = time.monotonic()
             loss = self._step(batch, run)
             if not math.isfinite(loss):
                 raise TrainingError(
@@ -355,7 +350,9 @@ class Trainer:
                     "try a lower learning rate or gradient clipping"
                 )
             total += loss
-            words += int(run.data.lengths[batch].sum())
+            batch_words = int(run.data.lengths[batch].sum())
+            words += batch_words
+            run.tuner.after_batch(batch_words, time.monotonic() - step_started)
             run.step += 1
             speed = words / max(time.monotonic() - started, 1e-9)
             self.hooks.on_batch_end(BatchInfo(epoch, number, len(batches), run.step, loss, speed))
