@@ -11,7 +11,6 @@ batch. The thread handling is ``gui.background``'s, shared with the other jobs.
 from __future__ import annotations
 
 import gc
-import time
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
@@ -19,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.gui.background import BackgroundJob, Throttle, Worker
 from tagger_gui.ml.config import TrainConfig
+from tagger_gui.ml.progress import RunClock
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingHooks, TrainingInfo, TrainResult
 
 
@@ -41,18 +41,6 @@ class TrainingData:
 
 
 @dataclass
-class Progress:
-    """Where a run stands, as shown by the progress bar."""
-
-    epoch: int
-    epochs: int
-    batch: int
-    batches: int
-    words_per_second: float
-    eta_seconds: float | None
-
-
-@dataclass
 class _Pending:
     """Batch points collected between two emissions."""
 
@@ -63,20 +51,18 @@ class _Pending:
 class _SignalHooks(TrainingHooks):
     """Trainer hooks (worker thread) that forward throttled plain data to the worker's signals."""
 
-    def __init__(self, worker: "TrainingWorker", epochs: int, time_limit: float | None = None) -> None:
-        self.worker, self.epochs, self.time_limit = worker, epochs, time_limit
+    def __init__(self, worker: "TrainingWorker") -> None:
+        self.worker = worker
         self.pending = _Pending()
         self.throttle = Throttle()
-        self.started = time.monotonic()
-        self.batches_per_epoch = 1
+        self.clock: RunClock | None = None
 
     def on_start(self, info: TrainingInfo) -> None:
         # The trainer has just encoded the data: hundreds of thousands of objects that live for the
         # whole run. Frozen, they stay out of the UI thread's garbage collections, which would
         # otherwise scan them all once and freeze the window for 100+ ms.
         gc.freeze()
-        self.started = time.monotonic()
-        self.batches_per_epoch = max(info.batches_per_epoch, 1)
+        self.clock = RunClock.for_run(info)
         self.worker.started.emit(info)
 
     def on_batch_end(self, info: BatchInfo) -> None:
@@ -94,16 +80,8 @@ class _SignalHooks(TrainingHooks):
             self.worker.losses.emit(self.pending.steps, self.pending.losses)
             self.pending = _Pending()
         if info is not None:
-            self.worker.progress.emit(self._progress(info))
+            self.worker.progress.emit(self.clock.progress(info))
         self.throttle.mark()
-
-    def _progress(self, info: BatchInfo) -> Progress:
-        total = self.epochs * self.batches_per_epoch
-        elapsed = time.monotonic() - self.started
-        eta = elapsed / info.step * (total - info.step) if info.step else None
-        if self.time_limit is not None:  # the trainer stops at its time limit, whatever epochs remain
-            eta = min(eta if eta is not None else self.time_limit, max(self.time_limit - elapsed, 0.0))
-        return Progress(info.epoch, self.epochs, info.batch, info.n_batches, info.words_per_second, eta)
 
 
 class TrainingWorker(Worker):
@@ -111,7 +89,7 @@ class TrainingWorker(Worker):
 
     started = Signal(object)  # TrainingInfo
     losses = Signal(list, list)  # steps, batch losses
-    progress = Signal(object)  # Progress
+    progress = Signal(object)  # ml.progress.Progress
     epoch_ended = Signal(object)  # EpochSummary
 
     def __init__(self, config: TrainConfig, data: TrainingData) -> None:
@@ -119,9 +97,7 @@ class TrainingWorker(Worker):
         self.config, self.data = config, data
 
     def work(self) -> TrainResult:
-        limit = self.config.max_minutes
-        hooks = _SignalHooks(self, self.config.epochs, None if limit is None else limit * 60.0)
-        return Trainer(self.config, hooks).fit(
+        return Trainer(self.config, _SignalHooks(self)).fit(
             self.data.train, self.data.dev, tagset=self.data.tagset, should_stop=self.stop_event
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import types
 
 import pytest
 
@@ -10,7 +11,8 @@ from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.project import Project
 from tagger_gui.core.resources import sample_project_path
 from tagger_gui.gui.training_worker import TrainingData, TrainingJob, _SignalHooks
-from tagger_gui.ml.training import BatchInfo
+from tagger_gui.ml.progress import Progress
+from tagger_gui.ml.training import BatchInfo, TrainingInfo
 from tagger_gui.ml.config import preset_config
 
 
@@ -70,13 +72,20 @@ def test_the_snapshot_is_not_changed_by_later_edits(sample_data):
     assert data.train[0].tags == original
 
 
-def test_eta_never_passes_the_time_limit():
-    hooks = _SignalHooks(worker=None, epochs=10, time_limit=60.0)
-    hooks.batches_per_epoch = 10
-    hooks.started = time.monotonic() - 30.0  # 30 s for 1 of 100 batches: 49.5 minutes to go by the epochs
-    progress = hooks._progress(BatchInfo(epoch=1, batch=1, n_batches=10, step=1, loss=1.0, words_per_second=1.0))
-    assert progress.eta_seconds == pytest.approx(30.0, abs=1.0)
-    unlimited = _SignalHooks(worker=None, epochs=10)
-    unlimited.batches_per_epoch, unlimited.started = 10, hooks.started
-    progress = unlimited._progress(BatchInfo(epoch=1, batch=1, n_batches=10, step=1, loss=1.0, words_per_second=1.0))
-    assert progress.eta_seconds == pytest.approx(30.0 * 99, rel=0.01)
+class _Emitter:
+    def __init__(self) -> None:
+        self.sent: list = []
+
+    def emit(self, *args) -> None:
+        self.sent.append(args)
+
+
+def test_progress_reports_carry_the_ml_eta_under_the_time_limit():
+    worker = types.SimpleNamespace(started=_Emitter(), losses=_Emitter(), progress=_Emitter())
+    hooks = _SignalHooks(worker)
+    hooks.on_start(TrainingInfo(100, 1000, 10, 5, 10, 1000, "cpu", epochs=10, time_limit_minutes=1.0))
+    hooks.clock.started -= 30.0  # 30 s for 1 of 100 batches: 49.5 minutes to go by the epochs
+    hooks.on_batch_end(BatchInfo(epoch=1, batch=1, n_batches=10, step=1, loss=1.0, words_per_second=1.0))
+    [(progress,)] = worker.progress.sent
+    assert isinstance(progress, Progress) and progress.eta_seconds == pytest.approx(30.0, abs=1.0)
+    assert progress.note is not None and "the 1-minute limit will stop it before the first epoch ends" in progress.note
