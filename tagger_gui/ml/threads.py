@@ -81,6 +81,10 @@ def read_busy_jiffies(path: str = STAT_PATH, cpus: set[int] | None = None) -> tu
     return (busy, total) if total else None
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
 class LoadMeter:
     """How many cores' worth of CPU other processes used between two readings.
 
@@ -199,8 +203,8 @@ class ThreadTuner:
         self._set_threads(self._previous)
 
     def describe(self) -> str:
-        """The current choice in words, e.g. ``"1 of 2 cores (other programs use 1.0)"``."""
-        text = f"{self.threads} thread{'s' if self.threads != 1 else ''} on {self.cores} core{'s' if self.cores != 1 else ''}"
+        """The current choice in words, e.g. ``"1 thread on 2 cores (other programs use 1.0 cores)"``."""
+        text = f"{_count(self.threads, 'thread')} on {_count(self.cores, 'core')}"
         if self.fixed is not None:
             return f"{text} (fixed)"
         if self.others is not None and self.others >= FREE_SHARE:
@@ -230,7 +234,10 @@ class ThreadTuner:
         before, before_rate = self._probe
         self._probe = None
         self._since_probe, self._probed_limit = 0.0, self._limit()
-        multi, multi_rate, single_rate = (before, before_rate, rate) if before > 1 else (self.threads, rate, before_rate)
+        if before > 1:
+            multi, multi_rate, single_rate = before, before_rate, rate
+        else:
+            multi, multi_rate, single_rate = self.threads, rate, before_rate
         multi = min(multi, self._probed_limit)
         if multi > 1 and multi_rate >= single_rate * MULTI_THREAD_GAIN:
             self._switch(multi, f"{multi_rate:,.0f} words/s against {single_rate:,.0f} with 1 thread")

@@ -171,7 +171,7 @@ class Trainer:
     """Trains a tagger with one ``TrainConfig``; ``fit`` may be called once per run."""
 
     def __init__(self, config: TrainConfig, hooks: TrainingHooks | None = None, *, threads: int | None = None) -> None:
-        """``threads``: a fixed CPU thread count; ``None`` chooses it from the free cores and adapts it (``ml.threads``)."""
+        """``threads``: a fixed CPU thread count; ``None``: chosen from the free cores and adapted (``ml.threads``)."""
         self.config = config
         self.hooks = hooks or TrainingHooks()
         self.threads = threads

@@ -103,7 +103,8 @@ def test_threads_come_back_when_the_other_program_ends():
 
 def test_a_fixed_count_is_kept_and_the_previous_one_restored():
     state = [3]
-    t = ThreadTuner(2, meter=FakeMeter(1.0), set_threads=lambda n: state.__setitem__(0, n), get_threads=lambda: state[0])
+    t = ThreadTuner(2, meter=FakeMeter(1.0), set_threads=lambda n: state.__setitem__(0, n),
+                    get_threads=lambda: state[0])
     assert t.start() == 2
     t.after_batch(10_000, 100.0)
     assert state == [2]
@@ -130,7 +131,8 @@ def tiny_run(monkeypatch, *loads: float) -> tuple[ThreadLog, object]:
     monkeypatch.setattr(LoadMeter, "others", lambda self: next(sequence))
     monkeypatch.setattr(ThreadTuner, "check_seconds", 0.0)  # look after every batch
     log = ThreadLog()
-    config = preset_config("default", embedding_dim=8, hidden_dim=8, char_hidden=8, epochs=2, batch_size=4, device="cpu")
+    config = preset_config("default", embedding_dim=8, hidden_dim=8, char_hidden=8, epochs=2, batch_size=4,
+                           device="cpu")
     return log, Trainer(config, log).fit(many_toy(24))
 
 

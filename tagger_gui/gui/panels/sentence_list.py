@@ -55,7 +55,8 @@ class SentenceListPanel(QWidget):
         self._build_layout()
         document.corpus.add_listener(self._on_corpus_changed)
         document.loaded.connect(self.reset_filters)
-        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset, self.proxy.layoutChanged):
+        proxy = self.proxy
+        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged):
             signal.connect(self._update_count)
         self._update_count()
 

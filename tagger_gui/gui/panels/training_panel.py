@@ -265,7 +265,8 @@ class TrainingPanel(QWidget):
         if self._run is None:  # a late report of a run already ended
             return
         self.progress_bar.setValue(int(100 * progress.fraction))
-        self.progress_bar.setFormat(f"epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}")
+        self.progress_bar.setFormat(
+            f"epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}")
         self.speed_label.setText(
             f"{progress.words_per_second:,.0f} words/s · ETA {_format_seconds(progress.eta_seconds)} (at the latest)"
         )
