@@ -154,7 +154,7 @@ def test_the_summary_says_in_words_why_training_ended(files, tmp_path, capsys):
     assert main(["train", str(files["train"]), "--out", str(tmp_path / "n"), "--epochs", "4", "--device", "cpu",
                  "--max-minutes", "0.00001"]) == 1
     captured = capsys.readouterr()
-    assert "Stopped at the 1e-05-minute limit before the first epoch ended. No model saved." in captured.err
+    assert "Stopped at the 0.0006-second limit before the first epoch ended. No model saved." in captured.err
     assert "time_limit" not in captured.out + captured.err
 
 

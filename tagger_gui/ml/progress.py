@@ -101,9 +101,15 @@ def duration_text(seconds: float) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60} min"
 
 
+def _limit_amount(minutes: float) -> tuple[str, str]:
+    """A time limit as a number and a unit: ``(2, "minute")``, or seconds under a minute: ``(6, "second")``."""
+    return (f"{minutes:g}", "minute") if minutes >= 1 else (f"{minutes * 60:.3g}", "second")
+
+
 def limit_text(minutes: float) -> str:
-    """``2`` -> ``"2-minute"``, ``9.5`` -> ``"9.5-minute"``, as in "the 2-minute limit"."""
-    return f"{minutes:g}-minute"
+    """``2`` -> ``"2-minute"``, ``9.5`` -> ``"9.5-minute"``, ``0.1`` -> ``"6-second"``, as in "the 2-minute limit"."""
+    number, unit = _limit_amount(minutes)
+    return f"{number}-{unit}"
 
 
 def _epochs_text(count: int) -> str:
@@ -114,8 +120,8 @@ def start_sentence(info: TrainingInfo) -> str:
     """What the time limit is, said when a run starts."""
     if info.time_limit_minutes is None:
         return f"No time limit: up to {_epochs_text(info.epochs)}."
-    minutes = f"{info.time_limit_minutes:g} minute{'s' if info.time_limit_minutes != 1 else ''}"
-    return (f"Time limit: {minutes} for up to {_epochs_text(info.epochs)}. The run stops"
+    number, unit = _limit_amount(info.time_limit_minutes)
+    return (f"Time limit: {number} {unit}{'s' if number != '1' else ''} for up to {_epochs_text(info.epochs)}. The run stops"
             " there even if epochs remain; the pace, known in a few seconds, tells whether it will.")
 
 

@@ -60,6 +60,10 @@ def test_the_pace_says_what_the_time_limit_will_do():
 def test_the_start_says_what_the_limit_is():
     info = TrainingInfo(100, 1000, 10, 5, 4, 1000, "cpu", epochs=4, time_limit_minutes=2.0)
     assert start_sentence(info).startswith("Time limit: 2 minutes for up to 4 epochs.")
+    info.time_limit_minutes = 0.1
+    assert start_sentence(info).startswith("Time limit: 6 seconds for up to 4 epochs.")
+    info.time_limit_minutes = 1.0
+    assert start_sentence(info).startswith("Time limit: 1 minute for up to 4 epochs.")
     info.time_limit_minutes = None
     assert start_sentence(info) == "No time limit: up to 4 epochs."
 
