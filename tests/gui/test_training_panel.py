@@ -34,7 +34,7 @@ def test_the_log_says_the_limit_at_the_start_and_why_the_run_ended(qtbot):
     assert "(1 thread on 2 cores (other programs use 1.0 cores))" in log
     assert "Time limit: 2 minutes for up to 4 epochs." in log and "At this pace 4 epochs" in log
     assert "7,000 words/s on 1 thread" in log
-    assert "Stopped at the 2-minute limit after 1 of 4 epochs. Kept epoch 1 (best dev accuracy 85.00%)" in log
+    assert "Stopped at the 2-minute limit after 1 of 4 epochs. Epoch 1 had the best dev accuracy, 85.00%;" in log
     assert "time_limit" not in log and panel.progress_bar.format() == "done: time limit reached"
 
 

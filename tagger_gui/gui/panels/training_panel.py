@@ -296,7 +296,7 @@ class TrainingPanel(QWidget):
             return
         dev = "n/a" if result.best_dev_accuracy is None else f"{100 * result.best_dev_accuracy:.2f}%"
         self.log.appendPlainText(
-            f"{ending} Kept epoch {result.best_epoch} (best dev accuracy {dev}); "
+            f"{ending} Epoch {result.best_epoch} had the best dev accuracy, {dev}; "
             f"{result.seconds:.1f} s on {result.device}."
         )
 
