@@ -3,7 +3,7 @@
 PyTorch splits each operation over a pool of threads and waits for the slowest one.
 When another program keeps a core busy, the pool thread that shares that core runs
 only part of the time and every operation waits for it: on 2 cores with one of them
-busy, 2 threads trained 4 to 30 times slower than 1. So a run starts with as many
+busy, 2 threads trained 3 to 13 times slower than 1. So a run starts with as many
 threads as there are cores that other programs leave (nearly) idle, read from
 ``/proc/stat``, and while it runs ``ThreadTuner`` re-reads that load every few
 seconds of training, drops or raises the count, and now and then times the
