@@ -12,7 +12,10 @@ training speed ratio between the first preset and it.
 turn (character encoder, shape features, suffixes, word dropout, dropout,
 learning-rate schedule, label smoothing, bidirectional LSTM) and prints a table of test / dev accuracy and time.
 
-    .venv/bin/python benchmarks/ewt.py [--data DIR] [--json OUT] [--epochs N]
+Training uses as many CPU threads as there are cores other programs leave free, adapted
+while it runs (``tagger_gui.ml.threads``); ``--threads N`` fixes the count instead.
+
+    .venv/bin/python benchmarks/ewt.py [--data DIR] [--json OUT] [--epochs N] [--threads auto|N]
         [--preset NAME[,NAME]] [--column upos[,xpos]] [--seeds N] [--ablation] [--set NAME=VALUE]
 """
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import statistics
 import sys
@@ -34,19 +38,22 @@ sys.path.insert(0, str(ROOT))
 
 from tagger_gui.core.formats import read_file  # noqa: E402
 from tagger_gui.ml.config import PRESETS, TrainConfig, preset_config  # noqa: E402
-from tagger_gui.ml.training import EpochSummary, Trainer, TrainingHooks, TrainResult  # noqa: E402
+from tagger_gui.ml.training import EpochSummary, Trainer, TrainingHooks, TrainingInfo, TrainResult  # noqa: E402
 
 
 class _PrintEpochs(TrainingHooks):
     def __init__(self, name: str) -> None:
         self.name = name
 
+    def on_start(self, info: TrainingInfo) -> None:
+        print(f"[{self.name}] {info.threads}", flush=True)
+
     def on_epoch_end(self, summary: EpochSummary) -> None:
         dev = "" if summary.dev_accuracy is None else f"  dev {summary.dev_accuracy:.4f}"
         best = " *" if summary.is_best else ""
         print(
             f"[{self.name}] epoch {summary.epoch:3d}  loss {summary.train_loss:.4f}{dev}  "
-            f"{summary.words_per_second:,.0f} words/s  {summary.seconds:.1f} s{best}",
+            f"{summary.words_per_second:,.0f} words/s ({summary.threads} threads)  {summary.seconds:.1f} s{best}",
             flush=True,
         )
 
@@ -198,7 +205,21 @@ def _key(preset: str, column: str) -> str:
     return preset if column == "upos" else f"{preset}:{column}"
 
 
-def main() -> int:
+def _thread_count(text: str) -> str:
+    """``--threads``: ``auto`` or a positive number; a number is fixed through ``OMP_NUM_THREADS``."""
+    if text != "auto" and not (text.isdigit() and int(text) >= 1):
+        raise argparse.ArgumentTypeError(f"expected auto or a positive number, got {text!r}")
+    return text
+
+
+def _fix_threads(threads: str) -> None:
+    if threads != "auto":
+        os.environ["OMP_NUM_THREADS"] = threads  # the trainer keeps a count the environment fixes
+        torch.set_num_threads(int(threads))
+
+
+def _arguments() -> argparse.Namespace:
+    """The command line, checked; ``presets`` and ``columns`` hold the names to run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data/ud-english-ewt")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -212,6 +233,8 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, help="override the presets' epochs (for quick checks)")
     parser.add_argument("--max-minutes", type=float, help="time limit for the presets' training")
     parser.add_argument("--skip-tutorial", action="store_true", help="do not run the tutorial preset")
+    parser.add_argument("--threads", default="auto", metavar="auto|N", type=_thread_count,
+                        help="CPU threads: auto (default: the free cores, adapted while training) or a fixed N")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", type=_setting,
                         help="override one training setting, repeatable (e.g. --set hidden_dim=200)")
     args = parser.parse_args()
@@ -225,7 +248,15 @@ def main() -> int:
             parser.error(f"--column: {column!r} is not upos or xpos")
     if args.seeds < 1:
         parser.error("--seeds must be >= 1")
-    figures: dict = {"torch": torch.__version__, "threads": torch.get_num_threads(), "presets": [], "seeds": args.seeds}
+    args.presets, args.columns = presets, columns
+    return args
+
+
+def main() -> int:
+    args = _arguments()
+    presets, columns = args.presets, args.columns
+    _fix_threads(args.threads)
+    figures: dict = {"torch": torch.__version__, "threads": args.threads, "presets": [], "seeds": args.seeds}
     overrides = {k: v for k, v in (("epochs", args.epochs), ("max_minutes", args.max_minutes)) if v is not None}
     overrides.update(dict(args.set))
     for column in columns:

@@ -48,6 +48,7 @@ from tagger_gui.ml.config import PRESETS, preset_config
 from tagger_gui.ml.devices import check_device
 from tagger_gui.ml.metrics import Evaluation
 from tagger_gui.ml.corpus_predict import predict_in_chunks
+from tagger_gui.ml.progress import RunClock, ending_sentence, start_sentence
 from tagger_gui.ml.scores import score_table
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingError, TrainingHooks, TrainingInfo
 
@@ -208,31 +209,39 @@ def _window(argv: list[str]) -> int:
 
 # ------------------------------------------------------------------- train
 class _ProgressHooks(TrainingHooks):
-    """A tqdm bar per epoch and one summary line per epoch, on stderr."""
+    """A tqdm bar per epoch showing the run's ETA (as the window does), and one line per epoch, on stderr."""
+
+    BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} batches [{elapsed}{postfix}]"
 
     def __init__(self) -> None:
         self._bar: tqdm | None = None
-        self._batches = 0
+        self.info: TrainingInfo | None = None
+        self._clock: RunClock | None = None
 
     def on_start(self, info: TrainingInfo) -> None:
-        self._batches = info.batches_per_epoch
+        self.info, self._clock = info, RunClock.for_run(info)
         tqdm.write(f"training on {info.train_sentences} sentences ({info.train_words} words), "
                    f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, "
-                   f"device {info.device}", file=sys.stderr)
+                   f"device {info.device}{', ' + info.threads if info.threads else ''}", file=sys.stderr)
+        tqdm.write(start_sentence(info), file=sys.stderr)
 
     def on_batch_end(self, info: BatchInfo) -> None:
         if self._bar is None:
-            self._bar = tqdm(total=info.n_batches, desc=f"epoch {info.epoch}", unit="batch", leave=False,
-                             file=sys.stderr, mininterval=0.5)
+            self._bar = tqdm(total=info.n_batches, desc=f"epoch {info.epoch}/{self.info.epochs}", leave=False,
+                             file=sys.stderr, mininterval=0.5, bar_format=self.BAR_FORMAT)
+        progress = self._clock.progress(info)
+        if progress.note:
+            tqdm.write(progress.note, file=sys.stderr)
+        eta = "--" if progress.eta_seconds is None else tqdm.format_interval(progress.eta_seconds)
+        self._bar.set_postfix_str(f"loss {info.loss:.3f}, ETA {eta}", refresh=False)
         self._bar.update(1)
-        if info.batch % 20 == 0:
-            self._bar.set_postfix(loss=f"{info.loss:.3f}", refresh=False)
 
     def on_epoch_end(self, summary: EpochSummary) -> None:
         self._close_bar()
         dev = "" if summary.dev_accuracy is None else f"  dev accuracy {summary.dev_accuracy:.2%}"
+        threads = f" ({summary.threads} thread{'s' if summary.threads != 1 else ''})" if summary.threads else ""
         tqdm.write(f"epoch {summary.epoch}: loss {summary.train_loss:.4f}{dev}  "
-                   f"{summary.words_per_second:,.0f} words/s  {summary.seconds:.1f} s"
+                   f"{summary.words_per_second:,.0f} words/s{threads}  {summary.seconds:.1f} s"
                    f"{'  (best)' if summary.is_best else ''}", file=sys.stderr)
 
     def close(self) -> None:
@@ -276,13 +285,14 @@ def _train(args: argparse.Namespace) -> int:
             result = Trainer(config, hooks).fit(train, dev, should_stop=stop)
     finally:
         hooks.close()
+    ending = ending_sentence(result, config.epochs, config.max_minutes)
     if result.tagger is None:
-        print(f"{PROG}: training {result.stopped} before the first epoch ended; no model saved", file=sys.stderr)
+        print(f"{PROG}: {ending} No model saved.", file=sys.stderr)
         return 1
     save_bundle(result.tagger, args.out)
     dev_text = "" if result.best_dev_accuracy is None else f", dev accuracy {result.best_dev_accuracy:.2%}"
-    print(f"saved {args.out}: best epoch {result.best_epoch}{dev_text} "
-          f"({result.stopped}, {result.seconds:.0f} s on {result.device})")
+    print(f"{ending} Saved {args.out}: best epoch {result.best_epoch}{dev_text} "
+          f"({result.seconds:.0f} s on {result.device}).")
     return 0
 
 

@@ -145,3 +145,27 @@ def test_max_minutes_zero_lifts_the_presets_time_limit(files, tmp_path, given, k
     assert main(["train", str(files["dev"]), "--out", str(model), "--epochs", "1", "--device", "cpu", *given]) == 0
     saved = json.loads((model / "model.json").read_text(encoding="utf-8"))
     assert saved["config"]["max_minutes"] == kept
+
+
+def test_the_summary_says_in_words_why_training_ended(files, tmp_path, capsys):
+    assert main(["train", str(files["dev"]), "--out", str(tmp_path / "m"), "--epochs", "2", "--device", "cpu"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Finished all 2 epochs. Saved ")
+    assert "Time limit: 9.5 minutes for up to 2 epochs." in captured.err
+    assert main(["train", str(files["train"]), "--out", str(tmp_path / "n"), "--epochs", "4", "--device", "cpu",
+                 "--max-minutes", "0.00001"]) == 1
+    captured = capsys.readouterr()
+    assert "Stopped at the 0.0006-second limit before the first epoch ended. No model saved." in captured.err
+    assert "time_limit" not in captured.out + captured.err
+
+
+def test_the_progress_bar_shows_the_runs_eta_under_the_time_limit(capsys):
+    from tagger_gui.cli import _ProgressHooks
+    from tagger_gui.ml.training import BatchInfo, TrainingInfo
+
+    hooks = _ProgressHooks()
+    hooks.on_start(TrainingInfo(100, 1000, 10, 5, 10, 1000, "cpu", epochs=10, time_limit_minutes=1.0))
+    hooks._clock.started -= 29.5  # 49 minutes to go by the epochs, 30 s by the limit
+    hooks.on_batch_end(BatchInfo(epoch=1, batch=1, n_batches=10, step=1, loss=0.5, words_per_second=10.0))
+    assert hooks._bar.postfix == "loss 0.500, ETA 00:30"
+    hooks.close()

@@ -41,7 +41,7 @@ from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.devices import DeviceError, check_device
 from tagger_gui.ml.model import build_model
 from tagger_gui.ml.predict import Tagger
-from tagger_gui.ml.training import TrainingError, resolve_device
+from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.vocab import Vocab
 
 FORMAT = "tagger-gui-model"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from tagger_gui.ml.predict import Prediction, Tagger
-from tagger_gui.ml.training import StopSignal, stop_check
+from tagger_gui.ml.training_events import StopSignal, stop_check
 
 CHUNK_SENTENCES = 256
 """Sentences predicted between two progress reports / stop checks."""

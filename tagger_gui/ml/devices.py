@@ -1,4 +1,5 @@
-"""Which compute devices this machine offers, for the device choice in the window and ``--device``."""
+"""Which compute devices this machine offers (the window's device choice), checking a device name
+(``--device``) and resolving it for training."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ _NAME = re.compile(r"(cuda|mps)(?::(\d{1,4}))?")
 
 class DeviceError(ValueError):
     """A device name that is unknown, or names hardware this machine does not have."""
+
+
+class TrainingError(RuntimeError):
+    """Training cannot start or cannot go on (no tagged data, the loss became NaN, ...)."""
 
 
 @dataclass(frozen=True)
@@ -64,3 +69,16 @@ def check_device(name: object) -> str:
 def _mps_available() -> bool:
     mps = getattr(torch.backends, "mps", None)
     return mps is not None and mps.is_available()
+
+
+def resolve_device(name: str) -> torch.device:
+    """``"auto"`` -> CUDA if available, else MPS, else CPU; other names are checked (``check_device``: only
+    devices this machine can train on) and returned."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        return torch.device("mps" if _mps_available() else "cpu")
+    try:
+        return torch.device(check_device(name))
+    except DeviceError as error:
+        raise TrainingError(str(error)) from None

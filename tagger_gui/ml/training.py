@@ -14,7 +14,7 @@ import dataclasses
 import math
 import time
 from dataclasses import dataclass
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -23,99 +23,15 @@ import torch.nn.functional as F
 from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows
 from tagger_gui.ml.config import TrainConfig
-from tagger_gui.ml.devices import DeviceError, check_device
+from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.runtime import configure_torch
+from tagger_gui.ml.threads import ThreadTuner
+from tagger_gui.ml.training_events import (  # noqa: F401 - re-exported: the trainer's public vocabulary
+    BatchInfo, EpochSummary, StopSignal, TrainingHooks, TrainingInfo, TrainResult, stop_check,
+)
 from tagger_gui.ml.vocab import PAD, UNK, Vocab
 from tagger_gui.ml.warm_start import vocab_and_model
-
-
-class TrainingError(RuntimeError):
-    """Training cannot start or cannot go on (no tagged data, the loss became NaN, ...)."""
-
-
-@dataclass
-class TrainingInfo:
-    """Sent once to ``on_start``."""
-
-    train_sentences: int
-    train_words: int
-    dev_sentences: int
-    tags: int
-    batches_per_epoch: int
-    parameters: int
-    device: str
-
-
-@dataclass
-class BatchInfo:
-    """Sent to ``on_batch_end`` after every optimiser step."""
-
-    epoch: int
-    batch: int
-    n_batches: int
-    step: int
-    loss: float
-    words_per_second: float
-
-
-@dataclass
-class EpochSummary:
-    """Sent to ``on_epoch_end``; ``dev_accuracy`` is ``None`` without dev data."""
-
-    epoch: int
-    train_loss: float
-    dev_accuracy: float | None
-    words_per_second: float
-    seconds: float
-    is_best: bool
-
-
-@dataclass
-class TrainResult:
-    """What a run produced.
-
-    Attributes:
-        tagger: the best model, or ``None`` if no epoch completed.
-        history: one summary per completed epoch.
-        best_epoch: the epoch whose weights ``tagger`` holds (0 if none).
-        best_dev_accuracy: its dev accuracy (``None`` without dev data).
-        stopped: ``"finished"``, ``"early_stopping"``, ``"cancelled"`` or ``"time_limit"``.
-        seconds: wall time of the run.
-        device: where it ran, e.g. ``"cpu"``.
-    """
-
-    tagger: Tagger | None
-    history: list[EpochSummary]
-    best_epoch: int
-    best_dev_accuracy: float | None
-    stopped: str
-    seconds: float
-    device: str
-
-
-class TrainingHooks:
-    """Override any of these to watch a run; they must return quickly."""
-
-    def on_start(self, info: TrainingInfo) -> None:
-        """Called once, after the data is prepared and before the first batch."""
-
-    def on_batch_end(self, info: BatchInfo) -> None:
-        """Called after every optimiser step."""
-
-    def on_epoch_end(self, summary: EpochSummary) -> None:
-        """Called after every completed epoch and its dev evaluation."""
-
-    def on_end(self, result: TrainResult) -> None:
-        """Called once when the run ends without an error."""
-
-
-class _Settable(Protocol):
-    def is_set(self) -> bool: ...
-
-
-StopSignal = Callable[[], bool] | _Settable
-"""A callable returning ``True`` to stop, or an object with ``is_set()`` (``threading.Event``)."""
 
 
 def warm_up() -> None:
@@ -126,29 +42,6 @@ def warm_up() -> None:
     of a second. The app calls this at launch, so a later training run starts smoothly.
     """
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])
-
-
-def resolve_device(name: str) -> torch.device:
-    """``"auto"`` -> CUDA if available, else MPS, else CPU; other names are checked (``devices.check_device``:
-    only devices this machine can train on) and returned."""
-    if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        mps = getattr(torch.backends, "mps", None)
-        return torch.device("mps" if mps is not None and mps.is_available() else "cpu")
-    try:
-        return torch.device(check_device(name))
-    except DeviceError as error:
-        raise TrainingError(str(error)) from None
-
-
-def stop_check(should_stop: StopSignal | None) -> Callable[[], bool]:
-    """``should_stop`` as a plain function returning True once the run should stop."""
-    if should_stop is None:
-        return lambda: False
-    if hasattr(should_stop, "is_set"):
-        return should_stop.is_set
-    return should_stop
 
 
 @dataclass
@@ -174,6 +67,7 @@ class _Run:
     rng: np.random.Generator
     stop: Callable[[], bool]
     deadline: float | None
+    tuner: ThreadTuner
     started: float = dataclasses.field(default_factory=time.monotonic)
     behind_time: bool = False
     step: int = 0
@@ -186,9 +80,11 @@ class _Run:
 class Trainer:
     """Trains a tagger with one ``TrainConfig``; ``fit`` may be called once per run."""
 
-    def __init__(self, config: TrainConfig, hooks: TrainingHooks | None = None) -> None:
+    def __init__(self, config: TrainConfig, hooks: TrainingHooks | None = None, *, threads: int | None = None) -> None:
+        """``threads``: a fixed CPU thread count; ``None``: chosen from the free cores and adapted (``ml.threads``)."""
         self.config = config
         self.hooks = hooks or TrainingHooks()
+        self.threads = threads
 
     def fit(
         self,
@@ -212,16 +108,19 @@ class Trainer:
         """
         run = self._prepare(train, dev, tagset, should_stop, start_from)
         history: list[EpochSummary] = []
-        for epoch in range(1, self.config.epochs + 1):
-            summary = self._epoch(epoch, run)
-            if summary is None:
-                break
-            history.append(summary)
-            self.hooks.on_epoch_end(summary)
-            self._check_pace(epoch, run)
-            if self._patience_spent(epoch, run):
-                run.stopped = "early_stopping"
-                break
+        try:
+            for epoch in range(1, self.config.epochs + 1):
+                summary = self._epoch(epoch, run)
+                if summary is None:
+                    break
+                history.append(summary)
+                self.hooks.on_epoch_end(summary)
+                self._check_pace(epoch, run)
+                if self._patience_spent(epoch, run):
+                    run.stopped = "early_stopping"
+                    break
+        finally:
+            run.tuner.finish()
         result = self._result(history, run)
         self.hooks.on_end(result)
         return result
@@ -238,6 +137,7 @@ class Trainer:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
         device = resolve_device(config.device)
+        tuner = ThreadTuner(self.threads)  # created now: it measures the machine's load while the data is prepared
         configure_torch()
         torch.manual_seed(config.seed)
         rng = np.random.default_rng(config.seed)
@@ -252,8 +152,9 @@ class Trainer:
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
         run = _Run(
             tagger, self._optimizer(model), table, data, dev, self._word_drop_probabilities(vocab, device),
-            rng, stop_check(should_stop), self._deadline(),
+            rng, stop_check(should_stop), self._deadline(), tuner,
         )
+        tuner.start()
         self.hooks.on_start(TrainingInfo(
             train_sentences=len(train),
             train_words=data.words,
@@ -262,6 +163,9 @@ class Trainer:
             batches_per_epoch=len(length_batches(data.lengths, config.batch_size)),
             parameters=sum(p.numel() for p in model.parameters()),
             device=str(device),
+            epochs=config.epochs,
+            time_limit_minutes=config.max_minutes,
+            threads=tuner.describe(),
         ))
         return run
 
@@ -334,6 +238,7 @@ class Trainer:
             words_per_second=words / max(seconds, 1e-9),
             seconds=seconds,
             is_best=self._keep_if_best(epoch, dev_accuracy, run),
+            threads=run.tuner.threads,
         )
 
     def _train_epoch(self, epoch: int, run: _Run) -> tuple[float, int] | None:
@@ -347,6 +252,7 @@ class Trainer:
                 run.stopped = reason
                 return None
             self._set_learning_rate(epoch, number / len(batches), run)
+            step_started = time.monotonic()
             loss = self._step(batch, run)
             if not math.isfinite(loss):
                 raise TrainingError(
@@ -354,7 +260,9 @@ class Trainer:
                     "try a lower learning rate or gradient clipping"
                 )
             total += loss
-            words += int(run.data.lengths[batch].sum())
+            batch_words = int(run.data.lengths[batch].sum())
+            words += batch_words
+            run.tuner.after_batch(batch_words, time.monotonic() - step_started)
             run.step += 1
             speed = words / max(time.monotonic() - started, 1e-9)
             self.hooks.on_batch_end(BatchInfo(epoch, number, len(batches), run.step, loss, speed))

@@ -162,7 +162,7 @@ def retrain_task(config: TrainConfig, data: TrainingData, previous: Tagger | Non
     """The job task of one loop retrain: warm start from ``previous``, then score it on the same dev."""
 
     def task(stop: threading.Event, report: Report) -> TrainingOutcome:
-        hooks = ReportingHooks(report, config.epochs)
+        hooks = ReportingHooks(report)
         result = Trainer(config, hooks).fit(data.train, data.dev, tagset=data.tagset, should_stop=stop,
                                             start_from=previous)
         return compare_with(previous, result, data.dev)

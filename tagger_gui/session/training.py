@@ -11,13 +11,13 @@ so the owner can keep whichever is better.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Tagger
+from tagger_gui.ml.progress import RunClock
 from tagger_gui.ml.runtime import freeze_long_lived
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingHooks, TrainingInfo, TrainResult
 from tagger_gui.session.jobs import Report, Throttle
@@ -40,18 +40,6 @@ class TrainingData:
         data = cls([s.copy() for s in train], [s.copy() for s in dev], tagset.copy(), dev_description)
         freeze_long_lived()
         return data
-
-
-@dataclass
-class Progress:
-    """Where a run stands, as shown by a progress bar."""
-
-    epoch: int
-    epochs: int
-    batch: int
-    batches: int
-    words_per_second: float
-    eta_seconds: float | None
 
 
 @dataclass
@@ -91,22 +79,20 @@ class TrainingOutcome:
 
 
 class ReportingHooks(TrainingHooks):
-    """Trainer hooks (job thread) that send ``TrainingInfo``, ``LossPoints``, ``Progress`` and
+    """Trainer hooks (job thread) that send ``TrainingInfo``, ``LossPoints``, ``ml.progress.Progress`` and
     ``EpochSummary`` objects to ``report``; losses and progress at most a few times a second."""
 
-    def __init__(self, report: Report, epochs: int, time_limit: float | None = None) -> None:
-        self.report, self.epochs, self.time_limit = report, epochs, time_limit
+    def __init__(self, report: Report) -> None:
+        self.report = report
         self.pending = LossPoints()
         self.throttle = Throttle()
-        self.started = time.monotonic()
-        self.batches_per_epoch = 1
+        self.clock: RunClock | None = None
 
     def on_start(self, info: TrainingInfo) -> None:
         # The trainer has just encoded the data: hundreds of thousands of objects that live for the
         # whole run. Frozen, they stay out of the UI thread's garbage collections.
         freeze_long_lived()
-        self.started = time.monotonic()
-        self.batches_per_epoch = max(info.batches_per_epoch, 1)
+        self.clock = RunClock.for_run(info)
         self.report(info)
 
     def on_batch_end(self, info: BatchInfo) -> None:
@@ -123,17 +109,9 @@ class ReportingHooks(TrainingHooks):
         if self.pending.steps:
             self.report(self.pending)
             self.pending = LossPoints()
-        if info is not None:
-            self.report(self._progress(info))
+        if info is not None and self.clock is not None:
+            self.report(self.clock.progress(info))
         self.throttle.mark()
-
-    def _progress(self, info: BatchInfo) -> Progress:
-        total = self.epochs * self.batches_per_epoch
-        elapsed = time.monotonic() - self.started
-        eta = elapsed / info.step * (total - info.step) if info.step else None
-        if self.time_limit is not None:  # the trainer stops at its time limit, whatever epochs remain
-            eta = min(eta if eta is not None else self.time_limit, max(self.time_limit - elapsed, 0.0))
-        return Progress(info.epoch, self.epochs, info.batch, info.n_batches, info.words_per_second, eta)
 
 
 def training_task(
@@ -142,9 +120,7 @@ def training_task(
     """The job task of one run: train, then score ``previous`` on the same dev sentences."""
 
     def task(stop: threading.Event, report: Report) -> TrainingOutcome:
-        limit = config.max_minutes
-        hooks = ReportingHooks(report, config.epochs, None if limit is None else limit * 60.0)
-        result = Trainer(config, hooks).fit(data.train, data.dev, tagset=data.tagset, should_stop=stop)
+        result = Trainer(config, ReportingHooks(report)).fit(data.train, data.dev, tagset=data.tagset, should_stop=stop)
         return compare_with(previous, result, data.dev)
 
     return task

@@ -90,5 +90,5 @@ def test_stopping_during_the_first_batch_leaves_the_previous_model(qtbot, traine
     monkeypatch.setattr("tagger_gui.session.training.ReportingHooks.on_start", lambda self, info: controller.stop())
     run_to_end(qtbot, controller, small_config())
     assert visible_failure_texts() == []
-    assert "before the first epoch ended: no model" in controller.panel.log.toPlainText()
+    assert "Stopped by you before the first epoch ended. No model was kept." in controller.panel.log.toPlainText()
     assert_intact(controller, document, words, before, weights)

@@ -1,10 +1,16 @@
-"""The sentence list: a sortable, filterable table over the corpus (model/view, no row widgets)."""
+"""The sentence list: a sortable, filterable table over the corpus (model/view, no row widgets).
+
+Sentence ids are elided in the middle, where corpus ids repeat their prefix
+(``weblog-blogspot.com_...-0007``); while a filter hides sentences the bar says how
+many are shown; opening another project clears the filter, so it never looks empty.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QStyledItemDelegate, QTableView,
+    QVBoxLayout, QWidget,
 )
 
 from tagger_gui.core.corpus import ChangeKind, Split, Status
@@ -17,6 +23,14 @@ MODEL_FILTERS = (
     ("Model very unsure (p < 0.5)", 0.5),
     ("Model disagrees", "disagree"),
 )
+
+
+class MiddleElideDelegate(QStyledItemDelegate):
+    """Draws text elided in the middle (``weblog-blo…-0007``), keeping the end that tells items apart."""
+
+    def initStyleOption(self, option, index) -> None:  # noqa: N802 (Qt's name)
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
 
 
 class SentenceListPanel(QWidget):
@@ -40,6 +54,11 @@ class SentenceListPanel(QWidget):
         self._build_table()
         self._build_layout()
         document.corpus.add_listener(self._on_corpus_changed)
+        document.loaded.connect(self.reset_filters)
+        proxy = self.proxy
+        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged):
+            signal.connect(self._update_count)
+        self._update_count()
 
     # ------------------------------------------------------------ build
     def _build_filters(self) -> None:
@@ -63,6 +82,8 @@ class SentenceListPanel(QWidget):
         self._fill_tag_combo()
         for combo in (self.status_combo, self.split_combo, self.tag_combo):
             combo.currentIndexChanged.connect(self.apply_filter)
+        self.count_label = QLabel(toolTip="Sentences the filter shows, of all in the project")
+        self.count_label.hide()
 
     def _build_table(self) -> None:
         table = self.table = QTableView(self)
@@ -72,6 +93,8 @@ class SentenceListPanel(QWidget):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
+        self._id_delegate = MiddleElideDelegate(table)
+        table.setItemDelegateForColumn(SentenceTableModel.ID, self._id_delegate)
         table.setShowGrid(False)
         table.verticalHeader().hide()
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -93,6 +116,7 @@ class SentenceListPanel(QWidget):
         filters.addWidget(self.status_combo)
         filters.addWidget(self.split_combo)
         filters.addWidget(self.model_combo)
+        filters.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(filters)
@@ -147,6 +171,26 @@ class SentenceListPanel(QWidget):
             self._select_proxy_row(0)
         elif not self.proxy.rowCount():
             self.current_changed.emit(None)
+        self._update_count()
+
+    def reset_filters(self) -> None:
+        """Show every sentence again (called when another project opens)."""
+        widgets = (self.filter_edit, self.status_combo, self.split_combo, self.tag_combo, self.model_combo)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.filter_edit.clear()
+        for combo in widgets[1:]:
+            combo.setCurrentIndex(0)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self.proxy.set_model_filter(None)
+        self.apply_filter()
+
+    def count_text(self) -> str:
+        """``"12 of 3,000 sentences"`` while a filter is active, else ``""``."""
+        if not self.proxy.is_filtering:
+            return ""
+        return f"{self.proxy.rowCount():,} of {self.model.rowCount():,} sentences"
 
     def sort_by_uncertainty(self, entropy: bool = False) -> None:
         """Most uncertain sentences first: lowest best-tag probability, or highest entropy."""
@@ -160,12 +204,18 @@ class SentenceListPanel(QWidget):
         self.proxy.set_model_filter(self.model_combo.currentData())
         if not self.select_row(current) and self.proxy.rowCount():
             self._select_proxy_row(0)
+        self._update_count()
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
 
     # --------------------------------------------------------- internals
+    def _update_count(self, *_args) -> None:
+        text = self.count_text()
+        self.count_label.setText(text)
+        self.count_label.setVisible(bool(text))
+
     def _select_proxy_row(self, proxy_row: int) -> None:
         index = self.proxy.index(proxy_row, 0)
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows

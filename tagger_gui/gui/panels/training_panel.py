@@ -7,7 +7,7 @@ the job (``TrainingController``) feeds the display methods back.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
     QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter, QVBoxLayout, QWidget,
@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
 
 from tagger_gui.core.data_split import DevChoice
 from tagger_gui.gui.panels.loss_plot import LossPlot
-from tagger_gui.session.training import LossPoints, Progress
 from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import available_devices
+from tagger_gui.ml.progress import Progress, ending_label, ending_sentence, start_sentence
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
+from tagger_gui.session.training import LossPoints
 
 # The settings shown, in order; everything else keeps the preset's value.
 SHOWN_FIELDS = (
@@ -40,6 +41,29 @@ def _format_seconds(seconds: float | None) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+def _threads_text(threads: int) -> str:
+    return "" if threads <= 0 else f" on {threads} thread{'s' if threads != 1 else ''}"
+
+
+class WheelGuard(QObject):
+    """Keeps the mouse wheel from changing a field it merely passes over.
+
+    Installed on spin boxes and combo boxes in a scrolled form: without focus, the wheel
+    event is ignored, so it goes on to the scroll area and scrolls the form. The fields
+    take focus by click or Tab only (``StrongFocus``), never by the wheel.
+    """
+
+    def guard(self, widget: QWidget) -> None:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
+
+
 class TrainingPanel(QWidget):
     """Settings form, Train/Stop buttons, progress, live loss plot and epoch log."""
 
@@ -50,6 +74,8 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self._editors: dict[str, QWidget] = {}
         self._base = preset_config("default")
+        self._run: TrainingInfo | None = None  # the run shown, as announced when it started
+        self._wheel_guard = WheelGuard(self)
         splitter = QSplitter(Qt.Orientation.Vertical)
         settings = QScrollArea(widgetResizable=True)  # lets the dock shrink on small screens
         settings.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -85,6 +111,9 @@ class TrainingPanel(QWidget):
             self.device_box.addItem(choice.label, choice.name)
         self.device_box.setToolTip(TrainConfig.help("device"))
         form.addRow("Device", self.device_box)
+        for field in (*self._editors.values(), self.preset_box, self.dev_box, self.fraction_box, self.device_box):
+            if isinstance(field, (QComboBox, QSpinBox, QDoubleSpinBox)):
+                self._wheel_guard.guard(field)
         return box
 
     def _build_dev_choice(self) -> QWidget:
@@ -232,22 +261,31 @@ class TrainingPanel(QWidget):
             editor.setEnabled(not running)
 
     def show_started(self, info: TrainingInfo) -> None:
+        self._run = info
         self.plot.clear()
         self.progress_bar.setRange(0, 100)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("starting…")
+        self.speed_label.setText("")
+        threads = f" ({info.threads})" if info.threads else ""
         self.log.appendPlainText(
             f"Training on {info.train_sentences} sentences ({info.train_words} words), "
-            f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, on {info.device}."
+            f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, "
+            f"on {info.device}{threads}."
         )
+        self.log.appendPlainText(start_sentence(info))
 
     def show_progress(self, progress: Progress) -> None:
-        done = (progress.epoch - 1 + progress.batch / max(progress.batches, 1)) / max(progress.epochs, 1)
-        self.progress_bar.setValue(int(100 * done))
-        self.progress_bar.setFormat(f"epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}")
+        if self._run is None:  # a late report of a run already ended
+            return
+        self.progress_bar.setValue(int(100 * progress.fraction))
+        self.progress_bar.setFormat(
+            f"epoch {progress.epoch}/{progress.epochs} · batch {progress.batch}/{progress.batches}")
         self.speed_label.setText(
             f"{progress.words_per_second:,.0f} words/s · ETA {_format_seconds(progress.eta_seconds)} (at the latest)"
         )
+        if progress.note:
+            self.log.appendPlainText(progress.note)
 
     def add_epoch(self, summary: EpochSummary) -> None:
         self.plot.add_epoch(self.plot.last_step, summary.train_loss, summary.dev_accuracy)
@@ -255,20 +293,25 @@ class TrainingPanel(QWidget):
         best = "  ★ best so far" if summary.is_best else ""
         self.log.appendPlainText(
             f"epoch {summary.epoch}: loss {summary.train_loss:.4f}, dev accuracy {dev}, "
-            f"{summary.words_per_second:,.0f} words/s, {summary.seconds:.1f} s{best}"
+            f"{summary.words_per_second:,.0f} words/s{_threads_text(summary.threads)}, {summary.seconds:.1f} s{best}"
         )
 
     def show_result(self, result: TrainResult) -> None:
+        """Say in words why the run ended and what it kept; clear the live speed and ETA."""
+        info, self._run = self._run, None
         self.set_running(False)
-        self.progress_bar.setValue(100 if result.stopped != "cancelled" else self.progress_bar.value())
-        self.progress_bar.setFormat(f"done ({result.stopped.replace('_', ' ')})")
+        self.speed_label.setText("")
+        self.progress_bar.setValue(100 if result.stopped == "finished" else self.progress_bar.value())
+        self.progress_bar.setFormat(f"done: {ending_label(result)}")
+        epochs = info.epochs if info is not None and info.epochs else len(result.history)
+        ending = ending_sentence(result, epochs, info.time_limit_minutes if info is not None else None)
         if result.tagger is None:
-            self.log.appendPlainText(f"Stopped ({result.stopped}) before the first epoch ended: no model.")
+            self.log.appendPlainText(f"{ending} No model was kept.")
             return
         dev = "n/a" if result.best_dev_accuracy is None else f"{100 * result.best_dev_accuracy:.2f}%"
         self.log.appendPlainText(
-            f"Done ({result.stopped.replace('_', ' ')}): best dev accuracy {dev} at epoch {result.best_epoch} "
-            f"of {len(result.history)}, {result.seconds:.1f} s on {result.device}."
+            f"{ending} Epoch {result.best_epoch} had the best dev accuracy, {dev}; "
+            f"{result.seconds:.1f} s on {result.device}."
         )
 
     def show_event(self, event) -> None:
@@ -292,7 +335,9 @@ class TrainingPanel(QWidget):
         self.speed_label.setText("")
 
     def show_failure(self, message: str) -> None:
+        self._run = None
         self.set_running(False)
+        self.speed_label.setText("")
         self.progress_bar.setFormat("failed")
         self.log.appendPlainText(f"Failed: {message}")
 

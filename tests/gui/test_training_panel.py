@@ -1,0 +1,81 @@
+"""The training panel: why a run ended in words, nothing stale once it ends, and a wheel that scrolls the form."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QScrollArea
+
+from tagger_gui.gui.panels.training_panel import TrainingPanel
+from tagger_gui.ml.progress import Progress
+from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
+
+
+def make_panel(qtbot) -> TrainingPanel:
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    return panel
+
+
+def started(panel: TrainingPanel, epochs: int = 4, limit: float | None = 2.0) -> None:
+    panel.set_running(True)
+    panel.show_started(TrainingInfo(150, 3000, 15, 17, 3, 120_000, "cpu", epochs=epochs, time_limit_minutes=limit,
+                                    threads="1 thread on 2 cores (other programs use 1.0 cores)"))
+
+
+def test_the_log_says_the_limit_at_the_start_and_why_the_run_ended(qtbot):
+    panel = make_panel(qtbot)
+    started(panel)
+    panel.show_progress(Progress(1, 4, 3, 3, 7000.0, 80.0, note="At this pace 4 epochs take about 7 min: ..."))
+    summary = EpochSummary(1, 0.9, 0.85, 7000.0, 100.0, True, threads=1)
+    panel.add_epoch(summary)
+    panel.show_result(TrainResult(object(), [summary], 1, 0.85, "time_limit", 120.0, "cpu"))
+    log = panel.log.toPlainText()
+    assert "(1 thread on 2 cores (other programs use 1.0 cores))" in log
+    assert "Time limit: 2 minutes for up to 4 epochs." in log and "At this pace 4 epochs" in log
+    assert "7,000 words/s on 1 thread" in log
+    assert "Stopped at the 2-minute limit after 1 of 4 epochs. Epoch 1 had the best dev accuracy, 85.00%;" in log
+    assert "time_limit" not in log and panel.progress_bar.format() == "done: time limit reached"
+
+
+def test_no_eta_or_speed_is_left_once_a_run_ends(qtbot):
+    panel = make_panel(qtbot)
+    started(panel)
+    panel.show_progress(Progress(1, 4, 1, 3, 7000.0, 0.0))
+    assert "ETA 0:00" in panel.speed_label.text()
+    panel.show_result(TrainResult(None, [], 0, None, "cancelled", 1.0, "cpu"))
+    assert panel.speed_label.text() == ""
+    panel.show_progress(Progress(1, 4, 2, 3, 7000.0, 0.0))  # a report still queued when the run ended
+    assert panel.speed_label.text() == ""
+    assert panel.log.toPlainText().endswith("Stopped by you before the first epoch ended. No model was kept.")
+    started(panel)
+    panel.show_progress(Progress(1, 4, 1, 3, 7000.0, 10.0))
+    panel.show_failure("out of memory")
+    assert panel.speed_label.text() == "" and panel.progress_bar.format() == "failed"
+
+
+def wheel(widget, steps: int = -3) -> None:
+    """A mouse wheel turn over the middle of ``widget``, sent through the window as a real one is."""
+    window = widget.window()
+    QTest.wheelEvent(window.windowHandle(), widget.mapTo(window, widget.rect().center()), QPoint(0, 120 * steps))
+
+
+def test_the_wheel_over_a_field_scrolls_the_form_unless_the_field_has_focus(qtbot):
+    panel = make_panel(qtbot)
+    panel.resize(360, 420)  # the settings form is taller than its scroll area
+    panel.show()
+    qtbot.waitExposed(panel)
+    scroll_bar = panel.findChild(QScrollArea).verticalScrollBar()
+    size, preset = panel._editors["embedding_dim"], panel.preset_box
+    assert scroll_bar.maximum() > 0
+    for field, value in ((size, size.value), (preset, preset.currentText)):
+        scroll_bar.setValue(0)
+        before = value()
+        wheel(field)
+        assert value() == before and scroll_bar.value() > 0  # the form scrolled instead
+    scroll_bar.setValue(0)
+    size.setFocus()
+    qtbot.waitUntil(size.hasFocus)
+    before = size.value()
+    wheel(size)
+    assert size.value() != before and scroll_bar.value() == 0  # a focused field still takes the wheel
