@@ -51,6 +51,7 @@ class Project:
     dev_choice: DevChoice = field(default_factory=DevChoice)
     source: Path | None = None  # the corpus file an unsaved project was started from (not saved)
     effort: dict = field(default_factory=dict)  # the annotation effort log (interpreted by the session)
+    review: dict = field(default_factory=dict)  # the likely-errors list and its decisions (interpreted by ml.review)
     _disk_stamp: tuple[int, int, int] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -103,6 +104,7 @@ class Project:
             "model": _relative(self.model_path, folder),
             "dev_choice": self.dev_choice.to_dict(),
             "effort": self.effort,
+            "review": self.review,
         }
 
     @classmethod
@@ -166,6 +168,7 @@ class Project:
             model_path=(path.parent / model) if model else None,
             dev_choice=DevChoice.from_dict(data["dev_choice"]) if "dev_choice" in data else DevChoice(),
             effort=_object(data.get("effort", {}), "effort"),
+            review=_object(data.get("review", {}), "review"),
         )
 
 

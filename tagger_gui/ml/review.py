@@ -7,11 +7,11 @@ carry after a decision (``None``: leave the token as it is).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import Enum
 from typing import Sequence
 
-from tagger_gui.ml.error_finder import Suspect
+from tagger_gui.ml.error_finder import FinderResult, Suspect
 
 CONTEXT_WORDS = 4
 
@@ -51,3 +51,29 @@ def context_of(words: Sequence[str], token: int, size: int = CONTEXT_WORDS) -> s
     head = "… " if token > size else ""
     tail = " …" if token + 1 + size < len(words) else ""
     return f"{head}{' '.join(left)} [{words[token]}] {' '.join(right)}{tail}".replace("  ", " ").strip()
+
+
+REVIEW_VERSION = 1
+_RESULT_FIELDS = ("folds_done", "folds", "checked_tokens", "held_out_accuracy", "stopped", "seconds")
+
+
+def review_to_dict(result: FinderResult, items: Sequence[ReviewItem]) -> dict:
+    """The finder's result and the decisions taken so far, as a versioned JSON object (kept with the project)."""
+    return {"version": REVIEW_VERSION, **{name: getattr(result, name) for name in _RESULT_FIELDS},
+            "items": [{**asdict(item.suspect), "decision": item.decision.value} for item in items]}
+
+
+def review_from_dict(data: object) -> tuple[FinderResult, list[ReviewItem]]:
+    """Inverse of ``review_to_dict``; ``ValueError`` for anything else."""
+    if not isinstance(data, dict) or data.get("version") != REVIEW_VERSION:
+        raise ValueError("a review list of an unknown version")
+    try:
+        items = []
+        for entry in data["items"]:
+            fields = dict(entry)
+            decision = Decision(fields.pop("decision"))
+            items.append(ReviewItem(Suspect(**fields), decision))
+        result = FinderResult([item.suspect for item in items], *(data[name] for name in _RESULT_FIELDS))
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"damaged review list: {error}") from None
+    return result, items

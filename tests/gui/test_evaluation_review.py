@@ -193,3 +193,32 @@ def test_no_training_while_the_finder_runs(qtbot, settings, tmp_path, monkeypatc
         panel.stop()
     assert actions["train"].isEnabled() and actions["find_errors"].isEnabled()
     assert window.training_panel.train_button.isEnabled()
+
+
+def test_the_review_list_and_its_decisions_come_back_when_the_project_is_reopened(qtbot, settings, tmp_path):
+    path = _review_project(tmp_path)
+    window = make_window(qtbot, settings, path)
+    panel = window.review_panel
+    suspects = [Suspect(3, "s3", 1, "dog", "VERB", "NOUN", 0.98, 0.01, 4.6), Suspect(5, "s5", 2, "sees", "VERB", "NOUN", 0.6, 0.3, 0.7)]
+    panel.show_result(_fake_result(window, suspects))
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)  # accept the first
+    window.document.save()
+    again = make_window(qtbot, settings, path)
+    restored = again.review_panel
+    assert restored.model.rowCount() == 2 and restored.result.checked_tokens == 240
+    assert [restored.model.item(r).decision for r in range(2)] == [Decision.ACCEPTED, Decision.PENDING]
+    assert again.document.corpus[3].tokens[1].tag == "NOUN"
+
+
+def test_evaluation_offers_exactly_the_held_out_sentences_that_pick_the_epoch(qtbot, settings, tmp_path, sample_tagger):
+    path = _review_project(tmp_path, n=60)  # all train, none marked dev: training holds a share out
+    window = make_window(qtbot, settings, path)
+    panel = window.evaluation_panel
+    _use_model(window, sample_tagger)
+    panel.split_combo.setCurrentIndex(panel.split_combo.findData("held_out"))
+    held = window.document.session.dev_sentences()
+    assert held and len(held) < 60
+    assert panel.evaluate()
+    qtbot.waitUntil(lambda: panel.run is not None, timeout=30_000)
+    assert [s.id for s in panel.run.sentences] == [s.id for s in held]

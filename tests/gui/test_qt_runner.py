@@ -15,7 +15,8 @@ from tagger_gui.gui.background import QtRunner
 from tagger_gui.ml.config import preset_config
 from tagger_gui.ml.training import EpochSummary
 from tagger_gui.session.jobs import Job, JobSlot
-from tagger_gui.session.training import LossPoints, Progress, TrainingData, training_task
+from tagger_gui.ml.progress import Progress
+from tagger_gui.session.training import LossPoints, TrainingData, training_task
 
 
 @pytest.fixture

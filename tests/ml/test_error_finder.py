@@ -110,3 +110,18 @@ def test_evaluation_run_lists_the_tokens_of_a_confusion_cell():
     assert [(h.row, h.sentence_id, h.token, h.word) for h in hits] == [(4, "a", 1, "dog"), (9, "b", 1, "cat")]
     assert hits[0].left == "the" and hits[0].right == "runs"
     assert run.cell_tokens("NOUN", "NOUN") == []
+
+
+def test_a_review_list_round_trips_and_refuses_what_it_cannot_read():
+    import pytest
+
+    from tagger_gui.ml.error_finder import FinderResult, Suspect
+    from tagger_gui.ml.review import Decision, ReviewItem, review_from_dict, review_to_dict
+
+    suspect = Suspect(3, "s3", 1, "dog", "VERB", "NOUN", 0.98, 0.01, 4.6)
+    result = FinderResult([suspect], 3, 3, 240, 0.99, False, 1.0)
+    back, items = review_from_dict(review_to_dict(result, [ReviewItem(suspect, Decision.KEPT)]))
+    assert items == [ReviewItem(suspect, Decision.KEPT)] and back.checked_tokens == 240 and back.suspects == [suspect]
+    for bad in ({"version": 2}, {"version": 1, "items": [{"decision": "maybe"}]}, []):
+        with pytest.raises(ValueError):
+            review_from_dict(bad)

@@ -20,7 +20,7 @@ from tagger_gui.gui import commands
 from tagger_gui.gui.error_dialog import show_failure
 from tagger_gui.gui.review_models import SuspectsModel
 from tagger_gui.ml.error_finder import DEFAULT_FOLDS, ErrorFinderHooks, FinderProgress, FinderResult, find_errors, finder_config
-from tagger_gui.ml.review import Decision, ReviewItem, context_of, tag_after
+from tagger_gui.ml.review import Decision, ReviewItem, context_of, review_from_dict, review_to_dict, tag_after
 from tagger_gui.session import ERROR_FINDER, SessionError
 from tagger_gui.session.jobs import throttled
 
@@ -87,8 +87,10 @@ class ReviewPanel(QWidget):
         self._build_controls()
         self._build_list()
         self._build_layout()
-        document.loaded.connect(self.clear)
+        document.loaded.connect(self._on_project_loaded)
+        document.about_to_save.connect(self._keep_in_project)
         self.session.jobs.listeners.append(self._on_job_changed)
+        self._on_project_loaded()
 
     # ------------------------------------------------------------ build
     def _build_controls(self) -> None:
@@ -187,10 +189,10 @@ class ReviewPanel(QWidget):
             self.session.jobs.cancel()
             self.status.setText("Stopping…")
 
-    def show_result(self, result: FinderResult) -> None:
-        """Fill the review list from ``result`` (its indices are corpus rows of the snapshot)."""
+    def show_result(self, result: FinderResult, items: list[ReviewItem] | None = None) -> None:
+        """Fill the review list from ``result`` (with ``items``' decisions when restoring a saved list)."""
         self.result = result
-        items = [ReviewItem(s) for s in result.suspects]
+        items = items if items is not None else [ReviewItem(s) for s in result.suspects]
         contexts = [self._context(s) for s in result.suspects]
         self.model.set_items(items, contexts)
         state = "stopped early: " if result.stopped else ""
@@ -224,6 +226,19 @@ class ReviewPanel(QWidget):
         self.result = None
         self.model.set_items([], [])
 
+    def _keep_in_project(self, _path) -> None:
+        """The list and its decisions are saved with the project, so reopening it brings them back."""
+        project = self.document.project
+        project.review = review_to_dict(self.result, self.model.rows) if self.result is not None else {}
+
+    def _on_project_loaded(self) -> None:
+        self.clear()
+        saved = self.document.project.review
+        if saved:
+            try:
+                self.show_result(*review_from_dict(saved))
+            except ValueError as error:
+                self.status.setText(f"The saved review list could not be read ({error}); run the search again.")
     # --------------------------------------------------------- helpers
     def _context(self, suspect) -> str:
         corpus = self.document.corpus

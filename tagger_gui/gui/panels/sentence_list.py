@@ -55,8 +55,11 @@ class SentenceListPanel(QWidget):
         self._build_layout()
         document.corpus.add_listener(self._on_corpus_changed)
         document.loaded.connect(self.reset_filters)
-        proxy = self.proxy
-        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged):
+        proxy, model = self.proxy, self.model
+        # The proxy drops rows when the source announces a removal (before the corpus changes): count again
+        # once the source has its new length too.
+        for signal in (proxy.rowsInserted, proxy.rowsRemoved, proxy.modelReset, proxy.layoutChanged,
+                       model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self._update_count)
         self._update_count()
 
