@@ -15,6 +15,7 @@ says why the first one was chosen (its most uncertain tokens).
 
 from __future__ import annotations
 
+import itertools
 import threading
 from dataclasses import dataclass
 from typing import Callable
@@ -144,8 +145,9 @@ class AnnotationLoop:
         self.strategy = strategy
 
     # ------------------------------------------------------------ internals
-    def _tagged_sentences(self) -> int:
-        return sum(1 for s in self.session.corpus if s.tagged_count)
+    def _tagged_sentences(self, enough: int = MIN_TAGGED_SENTENCES) -> int:
+        """Tagged sentences, counted only up to ``enough`` (this runs after edits: it must stay cheap)."""
+        return sum(1 for _ in itertools.islice((s for s in self.session.corpus if s.tagged_count), enough))
 
     def _on_corpus_changed(self, change: Change) -> None:
         """A sentence that is complete after an edit counts as new work (completed or corrected)."""
