@@ -20,7 +20,7 @@ MENU_LAYOUT = (
                    "-", "accept_prediction", "accept_sentence", "next_uncertain", "ranked_palette")),
     ("&Model", ("train", "stop_training", "-", "evaluate", "find_errors", "-", "load_model", "save_model", "restore_model",
                 "-", "predict_corpus", "pre_annotate", "sort_uncertainty")),
-    ("&View", ("@docks",)),
+    ("&View", ("@docks", "-", "zoom_in", "zoom_out", "zoom_reset")),
     ("&Help", ("shortcuts", "about")),
 )
 
@@ -75,6 +75,9 @@ def _specs(w) -> list[tuple]:
          "Give every untagged token of the corpus the model's tag (one undo step)", w.assist.pre_annotate),
         ("sort_uncertainty", "Sort sentences by &uncertainty", None,
          "Most uncertain sentences first (lowest best-tag probability)", w.assist.sort_by_uncertainty),
+        ("zoom_in", "Zoom &in", "Ctrl++", "Larger text everywhere (kept for the next start)", w.zoom.zoom_in),
+        ("zoom_out", "Zoom &out", "Ctrl+-", "Smaller text everywhere (kept for the next start)", w.zoom.zoom_out),
+        ("zoom_reset", "&Reset zoom", "Ctrl+0", "The system's text size", w.zoom.reset),
         ("shortcuts", "&Keyboard shortcuts", StandardKey.HelpContents, "List every key", w._on_shortcuts),
         ("about", "&About", None, "About this program", w._on_about),
     ]

@@ -26,6 +26,7 @@ from tagger_gui.gui.panels.tag_editor import KEY_HELP, TagEditorPanel
 from tagger_gui.gui.panels.tagset_panel import TagSetPanel
 from tagger_gui.gui.panels.training_panel import TrainingPanel
 from tagger_gui.gui.training_controller import TrainingController
+from tagger_gui.gui.zoom import Zoom
 from tagger_gui.core.stats import CorpusStats
 
 APP_NAME = "tagger-gui"
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.menus: dict[str, QMenu] = {}
         self.setWindowIcon(QIcon(str(icon_path())))
         self.resize(*DEFAULT_SIZE)
+        self.zoom = Zoom(settings, self)  # the saved font size, before the panels measure their fonts
         self._build_panels()
         self._build_docks()
         self._build_actions()
