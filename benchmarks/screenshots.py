@@ -52,6 +52,14 @@ def wait_until(app, done, timeout_s: float = 300.0, what: str = "") -> None:
             raise SystemExit(f"timed out waiting for {what}")
 
 
+def settle(app, seconds: float = 0.5) -> None:
+    """Process events for ``seconds``: dock animations and delayed layouts finish before a grab."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
 def first_sentences(path: Path, count: int) -> Path:
     """A temporary CoNLL-U file holding the first ``count`` sentences of ``path``."""
     blocks = path.read_text(encoding="utf-8").split("\n\n")[:count]
@@ -127,8 +135,7 @@ def save_shots(app, window, size: tuple[int, int], out: Path, tag: str) -> list[
     for name, docks in SHOTS:
         for dock in docks:
             window.docks[dock].raise_()
-        for _ in range(5):
-            app.processEvents()
+        settle(app)
         path = out / f"{size[0]}x{size[1]}{tag}_{name}.png"
         window.grab().save(str(path), "PNG")
         saved.append(path)
@@ -139,8 +146,7 @@ def save_shots(app, window, size: tuple[int, int], out: Path, tag: str) -> list[
 def save_rename_dialog(app, window, path: Path) -> Path:
     dialog = window.tagset_panel.rename_dialog(window.document.corpus.tagset.names[0])
     dialog.show()
-    for _ in range(5):
-        app.processEvents()
+    settle(app)
     dialog.grab().save(str(path), "PNG")
     dialog.reject()
     return path

@@ -27,6 +27,7 @@ from tagger_gui.gui.panels.tagset_panel import TagSetPanel
 from tagger_gui.gui.panels.training_panel import TrainingPanel
 from tagger_gui.gui.training_controller import TrainingController
 from tagger_gui.gui.zoom import Zoom
+from tagger_gui.gui.dock_shares import DockShares
 from tagger_gui.core.stats import CorpusStats
 
 APP_NAME = "tagger-gui"
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         tags.raise_()
         self.resizeDocks([tags], [400], Qt.Orientation.Horizontal)
         self.assist.add_docks()
+        DockShares(self)  # a maximised window widens its docks too, not only the central widget
 
     def add_dock(self, widget: QWidget, title: str, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
         """Put ``widget`` in a dock named ``name`` (the name keys the saved layout)."""

@@ -148,13 +148,16 @@ class EvaluationPanel(QWidget):
         super().resizeEvent(event)
         self._fit_tables(event.size().width())
 
-    def _fit_tables(self, width: int) -> None:
-        """The per-tag table beside the matrix when both fit, else above it, never squeezed to one column."""
+    def _fit_tables(self, width: int, resize: bool = False) -> None:
+        """The per-tag table beside the matrix when both fit, else above it, never squeezed to one column.
+
+        ``resize``: size the two again even if their arrangement stays (the table's columns changed).
+        """
         view = self.per_tag_view
         table_width = view.horizontalHeader().length() + view.verticalScrollBar().sizeHint().width() + 2 * view.frameWidth()
         wide = width >= table_width + MATRIX_MIN_WIDTH
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
-        if orientation != self.tables_splitter.orientation():
+        if orientation != self.tables_splitter.orientation() or (resize and wide):
             self.tables_splitter.setOrientation(orientation)
             total = width if wide else self.tables_splitter.height()
             first = table_width if wide else total * 2 // 5
@@ -185,6 +188,7 @@ class EvaluationPanel(QWidget):
         evaluation = run.evaluation if run is not None else None
         self.per_tag_model.set_evaluation(evaluation)
         self.per_tag_view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        self._fit_tables(self.width(), resize=True)
         self.confusion_model.set_evaluation(evaluation)
         self.hits_model.set_rows([])
         self.hits_label.setText("Click a cell of the confusion matrix to list its tokens.")

@@ -99,12 +99,12 @@ class TagEditorPanel(QWidget):
     def _build_layout(self) -> None:
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.typeahead_label)  # in the header: a line of its own cost the cards 20 px
         header.addWidget(self.reviewed_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(header)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.typeahead_label)
         layout.addWidget(self.palette_label)
 
     def _fit_title_font(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from tagger_gui.core.tokenize import tokenize
@@ -49,12 +50,20 @@ class TryItPanel(QWidget):
         self.splitter.addWidget(self.scores)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([TAGS_SHARE, 100 - TAGS_SHARE])  # scaled to the width it gets
         self.splitter.setChildrenCollapsible(False)
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.edit)
         layout.addWidget(self.splitter, 1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time the panel has its width: the tags get ``TAGS_SHARE`` percent of it."""
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            width = self.splitter.width()
+            self.splitter.setSizes([width * TAGS_SHARE // 100, width - width * TAGS_SHARE // 100])
 
     def set_text(self, text: str) -> None:
         """Type ``text`` and show its tags now (no delay)."""
