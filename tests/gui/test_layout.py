@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tagger_gui.core.corpus import Corpus, Sentence, Tag, TagSet
@@ -164,15 +165,32 @@ def test_the_rename_dialog_is_wide_enough_for_its_question(qtbot, window):
 
 
 
-def test_docks_keep_their_share_when_the_window_grows(qtbot, settings, long_project):
-    """Maximised on 1920x1080, the right and bottom docks grow with the window, not only the central widget."""
+def test_the_right_docks_keep_their_share_when_the_window_grows(qtbot, settings, long_project):
+    """Maximised on 1920x1080, the right-hand docks grow with the window, not only the central widget."""
     window = _laptop_window(qtbot, settings, long_project)
-    right, bottom = window.docks["tagSetDock"], window.docks["scoresDock"]
-    width, height = right.width(), bottom.height()
+    right = window.docks["tagSetDock"]
+    width = right.width()
     window.resize(1920, 1080)
     qtbot.waitUntil(lambda: right.width() != width)  # the layout follows the resize in the event loop
     assert right.width() == pytest.approx(width * 1.5, abs=4)
-    assert bottom.height() > height * 1.2
     window.resize(*LAPTOP)
     qtbot.waitUntil(lambda: right.width() < width * 1.2)
-    assert right.width() == pytest.approx(width, abs=4) and bottom.height() == pytest.approx(height, abs=4)
+    assert right.width() == pytest.approx(width, abs=4)
+
+
+def test_per_tag_scores_beside_the_matrix_in_a_wide_dock_show_every_column(qtbot, settings, long_project):
+    """Evaluated in a laptop-sized window, then maximised on a large screen: the table moves beside the matrix whole."""
+    window = _laptop_window(qtbot, settings, long_project)
+    right = window.docks["evaluationDock"]
+    right.raise_()
+    panel = window.evaluation_panel
+    corpus, tags = window.document.corpus, window.document.corpus.tagset.names
+    gold = [[tags[i % len(tags)] for i in range(len(WORDS))]]
+    predicted = [[tags[(i + i // 3) % len(tags)] for i in range(len(WORDS))]]
+    panel.show_run(EvaluationRun(evaluate_predictions([WORDS], gold, predicted, tags=tags), [0], [corpus[0].copy()],
+                                 predicted, 0.01))
+    qtbot.waitUntil(lambda: panel.per_tag_view.isVisible())
+    window.resize(2560, 1440)
+    qtbot.waitUntil(lambda: panel.tables_splitter.orientation() == Qt.Orientation.Horizontal)
+    for column in range(panel.per_tag_model.columnCount()):
+        assert _fully_visible(panel.per_tag_view, column), panel.per_tag_model.COLUMNS[column]

@@ -188,6 +188,7 @@ class EvaluationPanel(QWidget):
         evaluation = run.evaluation if run is not None else None
         self.per_tag_model.set_evaluation(evaluation)
         self.per_tag_view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        self.per_tag_view.resizeColumnsToContents()  # now, not at the next layout: _fit_tables measures them
         self._fit_tables(self.width(), resize=True)
         self.confusion_model.set_evaluation(evaluation)
         self.hits_model.set_rows([])
