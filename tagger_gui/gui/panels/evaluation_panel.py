@@ -153,8 +153,10 @@ class EvaluationPanel(QWidget):
 
         ``resize``: size the two again even if their arrangement stays (the table's columns changed).
         """
-        view = self.per_tag_view
-        table_width = view.horizontalHeader().length() + view.verticalScrollBar().sizeHint().width() + 2 * view.frameWidth()
+        view, header = self.per_tag_view, self.per_tag_view.horizontalHeader()
+        columns = sum(max(header.sectionSize(c), header.sectionSizeHint(c), view.sizeHintForColumn(c))
+                      for c in range(header.count()))  # a hidden view's sections may not be sized yet
+        table_width = columns + view.verticalScrollBar().sizeHint().width() + 2 * view.frameWidth()
         wide = width >= table_width + MATRIX_MIN_WIDTH
         orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
         if orientation != self.tables_splitter.orientation() or (resize and wide):
@@ -188,7 +190,6 @@ class EvaluationPanel(QWidget):
         evaluation = run.evaluation if run is not None else None
         self.per_tag_model.set_evaluation(evaluation)
         self.per_tag_view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
-        self.per_tag_view.resizeColumnsToContents()  # now, not at the next layout: _fit_tables measures them
         self._fit_tables(self.width(), resize=True)
         self.confusion_model.set_evaluation(evaluation)
         self.hits_model.set_rows([])
