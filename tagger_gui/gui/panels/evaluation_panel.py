@@ -121,7 +121,8 @@ class EvaluationPanel(QWidget):
         matrix = QWidget()
         matrix_layout = QVBoxLayout(matrix)
         matrix_layout.setContentsMargins(0, 0, 0, 0)
-        matrix_layout.addWidget(QLabel("Confusion matrix — rows: saved (gold) tag, columns: predicted tag"))
+        # wrapped: at one line, its width was a minimum that squeezed the per-tag table beside it
+        matrix_layout.addWidget(QLabel("Confusion matrix — rows: saved (gold) tag, columns: predicted tag", wordWrap=True))
         matrix_layout.addWidget(self.confusion_view, 1)
         hits = QWidget()
         hits_layout = QVBoxLayout(hits)
