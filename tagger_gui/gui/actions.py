@@ -21,7 +21,7 @@ MENU_LAYOUT = (
     ("&Model", ("train", "stop_training", "-", "evaluate", "find_errors", "-", "load_model", "save_model", "restore_model",
                 "-", "predict_corpus", "pre_annotate", "sort_uncertainty",
                 "-", "assist", "annotate_next", "@strategies")),
-    ("&View", ("@docks",)),
+    ("&View", ("@docks", "-", "zoom_in", "zoom_out", "zoom_reset")),
     ("&Help", ("shortcuts", "about")),
 )
 
@@ -81,6 +81,9 @@ def _specs(w) -> list[tuple]:
          "not worse", w.loop_assist.toggle),
         ("annotate_next", "Annotate &next sentence", "F9",
          "Go to the most useful untagged sentence (Annotate next by: the ranking) and say why", w.loop_assist.annotate_next),
+        ("zoom_in", "Zoom &in", "Ctrl++", "Larger text everywhere (kept for the next start)", w.zoom.zoom_in),
+        ("zoom_out", "Zoom &out", "Ctrl+-", "Smaller text everywhere (kept for the next start)", w.zoom.zoom_out),
+        ("zoom_reset", "&Reset zoom", "Ctrl+0", "The system's text size", w.zoom.reset),
         ("shortcuts", "&Keyboard shortcuts", StandardKey.HelpContents, "List every key", w._on_shortcuts),
         ("about", "&About", None, "About this program", w._on_about),
     ]

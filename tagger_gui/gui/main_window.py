@@ -27,6 +27,8 @@ from tagger_gui.gui.panels.tag_editor import KEY_HELP, TagEditorPanel
 from tagger_gui.gui.panels.tagset_panel import TagSetPanel
 from tagger_gui.gui.panels.training_panel import TrainingPanel
 from tagger_gui.gui.training_controller import TrainingController
+from tagger_gui.gui.zoom import Zoom
+from tagger_gui.gui.dock_shares import DockShares
 from tagger_gui.core.stats import CorpusStats
 
 APP_NAME = "tagger-gui"
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
         self.menus: dict[str, QMenu] = {}
         self.setWindowIcon(QIcon(str(icon_path())))
         self.resize(*DEFAULT_SIZE)
+        self.zoom = Zoom(settings, self)  # the saved font size, before the panels measure their fonts
         self._build_panels()
         self._build_docks()
         self._build_actions()
@@ -102,6 +105,7 @@ class MainWindow(QMainWindow):
         tags.raise_()
         self.resizeDocks([tags], [400], Qt.Orientation.Horizontal)
         self.assist.add_docks()
+        DockShares(self)  # a maximised window widens its docks too, not only the central widget
 
     def add_dock(self, widget: QWidget, title: str, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
         """Put ``widget`` in a dock named ``name`` (the name keys the saved layout)."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import zlib
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTableView
 
 # Tableau-like palette for tags that bring no colour of their own.
 _FALLBACK = (
@@ -52,3 +53,30 @@ def text_on(color: QColor) -> QColor:
     """Black or white, whichever reads better on ``color``."""
     luminance = 0.299 * color.red() + 0.587 * color.green() + 0.114 * color.blue()
     return QColor("#111111") if luminance > 150 else QColor("#ffffff")
+
+
+ROW_PADDING = 6
+"""Pixels of a table row beyond one line of its font."""
+
+
+class _RowHeights(QObject):
+    """Keeps a table's rows one line of its font tall (plus padding), through View > Zoom changes."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        view.installEventFilter(self)
+        self.apply(view)
+
+    @staticmethod
+    def apply(view: QTableView) -> None:
+        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + ROW_PADDING)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FontChange:
+            self.apply(watched)
+        return False
+
+
+def fit_rows_to_font(view: QTableView) -> None:
+    """Rows as tall as ``view``'s font needs, now and after every font change (zoom)."""
+    _RowHeights(view)

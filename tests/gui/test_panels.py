@@ -27,7 +27,7 @@ def test_rename_tag_retags_tokens_and_undoes(window, monkeypatch):
     panel, corpus = window.tagset_panel, window.document.corpus
     tag_everything(window)
     panel.select_tag("NOUN")
-    answer_text(monkeypatch, "NN")
+    monkeypatch.setattr(QInputDialog, "exec", lambda dialog: (dialog.setTextValue("NN"), 1)[1])
     panel.buttons["rename"].click()
     assert "NN" in corpus.tagset and "NOUN" not in corpus.tagset and corpus[0].tags[0] == "NN"
     assert panel.model.index(0, 1).data() == "NN" and panel.selected_tag() == "NN"

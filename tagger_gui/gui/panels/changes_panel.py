@@ -8,14 +8,18 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
 
 from tagger_gui.core.corpus import Corpus
 from tagger_gui.gui.qt_models import ListTableModel
+from tagger_gui.gui.style import fit_rows_to_font
 from tagger_gui.ml.uncertainty import TagChange
 
 
 class ChangesModel(ListTableModel):
-    """One row per changed token: sentence, word, old and new predicted tag, the saved tag, confidence."""
+    """One row per changed token: word, old and new predicted tag, the saved tag, confidence, sentence.
 
-    COLUMNS = ("Sentence", "Word", "Before", "Now", "Saved tag", "p(now)")
-    SENTENCE, WORD, BEFORE, NOW, GOLD, CONFIDENCE = range(6)
+    The sentence id comes last: EWT's are 60 characters long and would push the word out of sight.
+    """
+
+    COLUMNS = ("Word", "Before", "Now", "Saved tag", "p(now)", "Sentence")
+    WORD, BEFORE, NOW, GOLD, CONFIDENCE, SENTENCE = range(6)
 
     def __init__(self, corpus: Corpus, parent=None) -> None:
         super().__init__(parent)
@@ -48,7 +52,7 @@ class ChangesModel(ListTableModel):
         sid, change = self.changes[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            values = (sid, change.word, change.old, change.new, self._gold(index.row()) or "—", f"{change.confidence:.0%}")
+            values = (change.word, change.old, change.new, self._gold(index.row()) or "—", f"{change.confidence:.0%}", sid)
             return values[column]
         if role == Qt.ItemDataRole.ForegroundRole and column in (self.BEFORE, self.NOW):
             gold = self._gold(index.row())
@@ -79,8 +83,12 @@ class ChangesPanel(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.verticalHeader().hide()
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
-        table.horizontalHeader().setStretchLastSection(True)
+        fit_rows_to_font(table)
+        table.setWordWrap(False)  # one line per row: a wrapped id was cut after its first hyphen
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a sentence id's distinguishing end stays
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ChangesModel.SENTENCE, QHeaderView.ResizeMode.Stretch)
         table.doubleClicked.connect(self._on_double_clicked)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -97,7 +105,6 @@ class ChangesPanel(QWidget):
             f"<span style='color:#3b9b4a'>{fixed} now match the saved tag</span>, "
             f"<span style='color:#d0342c'>{broken} no longer do</span>."
         )
-        self.table.resizeColumnsToContents()
 
     def _on_double_clicked(self, index) -> None:
         where = self.model.location(index.row())

@@ -9,16 +9,18 @@ token in the tag editor (``jump_requested``).
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QPainter, QPalette, QPen
+from PySide6.QtGui import QPainter, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QStyle,
     QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout, QWidget,
 )
 
 from tagger_gui.core.corpus import Split
+from tagger_gui.gui.delegates import ElideDelegate
 from tagger_gui.gui.error_dialog import show_failure
 from tagger_gui.gui.qt_models import SORT_ROLE
 from tagger_gui.gui.review_models import ConfusionModel, PerTagModel, TokenHitsModel
+from tagger_gui.gui.style import fit_rows_to_font
 from tagger_gui.ml.evaluation import EvaluationRun, evaluate_sentences
 from tagger_gui.session import EVALUATION, SessionError
 
@@ -27,8 +29,9 @@ HELD_OUT = "held_out"
 SPLIT_CHOICES = (("Dev sentences", Split.DEV.value), ("Held-out sentences (those that pick the epoch)", HELD_OUT),
                  ("Test sentences", Split.TEST.value),
                  ("Training sentences", Split.TRAIN.value), ("All tagged sentences", ALL_TAGGED))
-CELL_HEIGHT = 24
 CELL_MIN_WIDTH = 30
+MATRIX_MIN_WIDTH = 360
+"""Narrower than the per-tag table plus this, the per-tag table goes above the matrix instead of beside it."""
 
 
 class HeatCellDelegate(QStyledItemDelegate):
@@ -94,7 +97,6 @@ class EvaluationPanel(QWidget):
         self.heat_delegate = HeatCellDelegate(self.confusion_view)
         self.confusion_view.setItemDelegate(self.heat_delegate)
         self.confusion_view.verticalHeader().setVisible(True)
-        self.confusion_view.verticalHeader().setDefaultSectionSize(CELL_HEIGHT)
         columns = self.confusion_view.horizontalHeader()
         columns.setMinimumSectionSize(CELL_MIN_WIDTH)
         columns.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -106,6 +108,7 @@ class EvaluationPanel(QWidget):
         self.hits_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.hits_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.hits_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.hits_view.setItemDelegateForColumn(1, ElideDelegate(Qt.TextElideMode.ElideLeft, self.hits_view))
         self.hits_view.setToolTip("Double-click a token to show it in the tag editor")
         self.hits_view.doubleClicked.connect(self._on_hit_double_clicked)
         self.hits_view.activated.connect(self._on_hit_double_clicked)
@@ -118,18 +121,19 @@ class EvaluationPanel(QWidget):
         matrix = QWidget()
         matrix_layout = QVBoxLayout(matrix)
         matrix_layout.setContentsMargins(0, 0, 0, 0)
-        matrix_layout.addWidget(QLabel("Confusion matrix — rows: saved (gold) tag, columns: predicted tag"))
+        # wrapped: at one line, its width was a minimum that squeezed the per-tag table beside it
+        matrix_layout.addWidget(QLabel("Confusion matrix — rows: saved (gold) tag, columns: predicted tag", wordWrap=True))
         matrix_layout.addWidget(self.confusion_view, 1)
         hits = QWidget()
         hits_layout = QVBoxLayout(hits)
         hits_layout.setContentsMargins(0, 0, 0, 0)
         hits_layout.addWidget(self.hits_label)
         hits_layout.addWidget(self.hits_view, 1)
-        top = QSplitter(Qt.Orientation.Horizontal)
+        top = self.tables_splitter = QSplitter(Qt.Orientation.Vertical)
         top.addWidget(self.per_tag_view)
         top.addWidget(matrix)
         top.setStretchFactor(1, 2)
-        top.setSizes([340, 560])
+        top.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(top)
         self.splitter.addWidget(hits)
@@ -140,6 +144,27 @@ class EvaluationPanel(QWidget):
         layout.addLayout(controls)
         layout.addWidget(self.summary)
         layout.addWidget(self.splitter, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_tables(event.size().width())
+
+    def _fit_tables(self, width: int, resize: bool = False) -> None:
+        """The per-tag table beside the matrix when both fit, else above it, never squeezed to one column.
+
+        ``resize``: size the two again even if their arrangement stays (the table's columns changed).
+        """
+        view, header = self.per_tag_view, self.per_tag_view.horizontalHeader()
+        columns = sum(max(header.sectionSize(c), header.sectionSizeHint(c), view.sizeHintForColumn(c))
+                      for c in range(header.count()))  # a hidden view's sections may not be sized yet
+        table_width = columns + view.verticalScrollBar().sizeHint().width() + 2 * view.frameWidth()
+        wide = width >= table_width + MATRIX_MIN_WIDTH
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if orientation != self.tables_splitter.orientation() or (resize and wide):
+            self.tables_splitter.setOrientation(orientation)
+            total = width if wide else self.tables_splitter.height()
+            first = table_width if wide else total * 2 // 5
+            self.tables_splitter.setSizes([first, max(1, total - first)])
 
     # ------------------------------------------------------------ API
     def evaluate(self) -> bool:
@@ -166,6 +191,7 @@ class EvaluationPanel(QWidget):
         evaluation = run.evaluation if run is not None else None
         self.per_tag_model.set_evaluation(evaluation)
         self.per_tag_view.sortByColumn(4, Qt.SortOrder.DescendingOrder)
+        self._fit_tables(self.width(), resize=True)
         self.confusion_model.set_evaluation(evaluation)
         self.hits_model.set_rows([])
         self.hits_label.setText("Click a cell of the confusion matrix to list its tokens.")
@@ -230,7 +256,8 @@ def _table(model, sortable: bool = False) -> QTableView:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(22)
+    view.setWordWrap(False)  # one line per row, elided where its column says
+    fit_rows_to_font(view)
     return view
 
 

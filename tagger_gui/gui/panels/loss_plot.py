@@ -9,9 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 SMOOTHING = 0.05  # weight of the newest batch in the exponential moving average
+RAW_COLOR = (150, 185, 225)  # light but opaque: the raw batch loss reads behind the smoothed line
+SMOOTH_COLOR = (31, 90, 160)
+EPOCH_COLOR = (242, 142, 43)
+DEV_COLOR = (89, 161, 79)
 
 
 class _Series:
@@ -52,9 +56,13 @@ class LossPlot(QWidget):
         self._raw, self._smooth, self._epoch_loss, self._dev = _Series(), _Series(), _Series(), _Series()
         self._average: float | None = None
         self._build_plot()
+        self.legend = QLabel(_legend_html(), wordWrap=True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot_widget)
+        layout.setSpacing(2)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.plot_widget, 1)
 
     def _build_plot(self) -> None:
         self.plot_widget = pg.PlotWidget()
@@ -63,15 +71,11 @@ class LossPlot(QWidget):
         plot.setLabel("bottom", "step (batches)")
         plot.setLabel("left", "loss")
         plot.showGrid(x=True, y=True, alpha=0.2)
-        background = self.palette().base().color()
-        background.setAlpha(170)
-        # bottom left: the emptiest corner of a falling loss curve
-        plot.addLegend(offset=(10, -10), colCount=2, brush=pg.mkBrush(background),
-                       labelTextColor=self.palette().text().color())
-        self._raw_curve = plot.plot(pen=pg.mkPen((78, 121, 167, 70)), name="batch loss")
-        self._smooth_curve = plot.plot(pen=pg.mkPen((78, 121, 167), width=2), name="smoothed")
-        self._epoch_curve = plot.plot(pen=pg.mkPen((242, 142, 43), width=2), symbol="o", symbolSize=6,
-                                      symbolBrush=(242, 142, 43), name="epoch train loss")
+        # the legend is a label above the plot (see _legend_html): inside, it covered the curves
+        self._raw_curve = plot.plot(pen=pg.mkPen(RAW_COLOR, width=1))
+        self._smooth_curve = plot.plot(pen=pg.mkPen(SMOOTH_COLOR, width=2.5))
+        self._epoch_curve = plot.plot(pen=pg.mkPen(EPOCH_COLOR, width=2), symbol="o", symbolSize=6,
+                                      symbolBrush=EPOCH_COLOR)
         for curve in (self._raw_curve, self._smooth_curve):  # the long ones: draw only what is in view
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
@@ -96,10 +100,9 @@ class LossPlot(QWidget):
         plot.getAxis("right").setLabel("dev accuracy (%)")
         self._accuracy_view.setXLink(plot)
         self._accuracy_view.setYRange(0, 100)
-        self._dev_curve = pg.PlotDataItem(pen=pg.mkPen((89, 161, 79), width=2, style=Qt.PenStyle.DashLine),
-                                          symbol="s", symbolSize=6, symbolBrush=(89, 161, 79))
+        self._dev_curve = pg.PlotDataItem(pen=pg.mkPen(DEV_COLOR, width=2, style=Qt.PenStyle.DashLine),
+                                          symbol="s", symbolSize=6, symbolBrush=DEV_COLOR)
         self._accuracy_view.addItem(self._dev_curve)
-        plot.legend.addItem(self._dev_curve, "dev accuracy")
         plot.vb.sigResized.connect(self._sync_views)
 
     def _sync_views(self) -> None:
@@ -144,5 +147,12 @@ class LossPlot(QWidget):
             curve.setData([], [])
 
     def export_png(self, path: str) -> bool:
-        """Save the plot as it looks now; True on success."""
-        return self.plot_widget.grab().save(path, "PNG")
+        """Save the plot and its legend as they look now; True on success."""
+        return self.grab().save(path, "PNG")
+
+
+def _legend_html() -> str:
+    """One coloured mark and name per curve, in the order they are drawn."""
+    entries = (("━", RAW_COLOR, "batch loss"), ("━", SMOOTH_COLOR, "smoothed"), ("●", EPOCH_COLOR, "epoch train loss"),
+               ("■", DEV_COLOR, "dev accuracy (right axis)"))
+    return " &nbsp; ".join(f"<span style='color:rgb{color}'>{mark}</span>&nbsp;{name}" for mark, color, name in entries)

@@ -17,14 +17,17 @@ from PySide6.QtWidgets import (
 )
 
 from tagger_gui.gui import commands
+from tagger_gui.gui.delegates import KeywordDelegate
 from tagger_gui.gui.error_dialog import show_failure
 from tagger_gui.gui.review_models import SuspectsModel
+from tagger_gui.gui.style import fit_rows_to_font
 from tagger_gui.ml.error_finder import DEFAULT_FOLDS, ErrorFinderHooks, FinderProgress, FinderResult, find_errors, finder_config
 from tagger_gui.ml.review import Decision, ReviewItem, context_of, review_from_dict, review_to_dict, tag_after
 from tagger_gui.session import ERROR_FINDER, SessionError
 from tagger_gui.session.jobs import throttled
 
 PROGRESS_STEPS = 1000
+CONTEXT_COLUMN = 2
 
 
 class DecisionCommand(QUndoCommand):
@@ -118,10 +121,13 @@ class ReviewPanel(QWidget):
         view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.verticalHeader().setVisible(False)
-        view.verticalHeader().setDefaultSectionSize(22)
+        view.setWordWrap(False)
+        fit_rows_to_font(view)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(CONTEXT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        # the word stays centred in sight however narrow the column; its context is cut instead
+        view.setItemDelegateForColumn(CONTEXT_COLUMN, KeywordDelegate(self._keyword, view))
         view.setToolTip("Enter or A: accept the suggestion · K: keep the saved tag · double-click: show in the editor")
         view.decided.connect(self.decide)
         view.doubleClicked.connect(self._on_double_clicked)
@@ -240,6 +246,10 @@ class ReviewPanel(QWidget):
             except ValueError as error:
                 self.status.setText(f"The saved review list could not be read ({error}); run the search again.")
     # --------------------------------------------------------- helpers
+    def _keyword(self, index: QModelIndex) -> str:
+        """The suspect word as ``context_of`` marks it in the row's context."""
+        return f"[{self.model.item(index.row()).suspect.form}]"
+
     def _context(self, suspect) -> str:
         corpus = self.document.corpus
         try:

@@ -12,13 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QPainter, QPen
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QButtonGroup, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QSizePolicy, QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget,
 )
 
 from tagger_gui.core.atomic import atomic_write_text
+from tagger_gui.gui.style import fit_rows_to_font
 from tagger_gui.ml.predict import Prediction
 from tagger_gui.ml.scores import score_table
 from tagger_gui.ml.uncertainty import disagrees
@@ -27,6 +28,8 @@ SCORE_ROLE = Qt.ItemDataRole.UserRole + 20
 """The raw float of a tag cell in the shown mode (probability or log-softmax)."""
 GOLD_ROLE = Qt.ItemDataRole.UserRole + 21
 """True on the cell of the word's gold tag."""
+CELL_PADDING = 12
+MAX_FIXED_WIDTH = 160
 
 
 class ScoreTableModel(QAbstractTableModel):
@@ -148,9 +151,10 @@ _BOLD: QFont | None = None
 
 
 def _bold() -> QFont:
+    """A font that sets only the weight: the view's own font (size under zoom, family) fills in the rest."""
     global _BOLD
     if _BOLD is None:
-        _BOLD = QFont(QApplication.font())
+        _BOLD = QFont()
         _BOLD.setBold(True)
     return _BOLD
 
@@ -227,9 +231,7 @@ class ScoreTable(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setWordWrap(False)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
-        table.horizontalHeader().setDefaultSectionSize(50)
-        table.setMinimumHeight(3 * table.verticalHeader().defaultSectionSize())
+        fit_rows_to_font(table)
         table.horizontalHeader().setMinimumSectionSize(30)
         table.doubleClicked.connect(lambda index: self.word_activated.emit(index.row()))
         copy = QAction("Copy", table, shortcut=QKeySequence(QKeySequence.StandardKey.Copy))
@@ -266,10 +268,20 @@ class ScoreTable(QWidget):
     def export(self, path: Path) -> None:
         atomic_write_text(path, self.tsv())
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_columns()
+
     def _fit_columns(self) -> None:
-        header = self.table.horizontalHeader()
-        for column in range(len(ScoreTableModel.FIXED)):
-            header.resizeSection(column, max(60, min(160, self.table.sizeHintForColumn(column) + 12)))
+        """Columns as wide as their header (never elided) and their text, the fixed ones at most 160 px wider."""
+        header, table = self.table.horizontalHeader(), self.table
+        bold = QFont(table.font())
+        bold.setBold(True)
+        number = QFontMetrics(bold).horizontalAdvance("-88.88") + CELL_PADDING
+        for column in range(self.model.columnCount()):
+            cells = table.sizeHintForColumn(column) + CELL_PADDING if column < len(ScoreTableModel.FIXED) else number
+            header.resizeSection(column, max(header.sectionSizeHint(column), min(cells, MAX_FIXED_WIDTH)))
 
 
 class ScoresPanel(QWidget):

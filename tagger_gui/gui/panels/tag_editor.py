@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QFont, QIcon, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QSizePolicy, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
 from tagger_gui.core.corpus import Change, ChangeKind
@@ -66,10 +66,7 @@ class TagEditorPanel(QWidget):
     # ------------------------------------------------------------ build
     def _build_header(self) -> None:
         self.title = QLabel()
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.1)
-        font.setBold(True)
-        self.title.setFont(font)
+        self._fit_title_font()
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # a long sentence id must not widen the window: the label is clipped instead
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -103,13 +100,47 @@ class TagEditorPanel(QWidget):
     def _build_layout(self) -> None:
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
+        header.addWidget(self.typeahead_label)  # in the header: a line of its own cost the cards 20 px
         header.addWidget(self.reviewed_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(header)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.typeahead_label)
         layout.addWidget(self.palette_label)
+
+    def _fit_title_font(self) -> None:
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        font.setBold(True)
+        self.title.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # View > Zoom: the title's own font follows
+            self._fit_title_font()
+            self._fit_palette_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_palette_height()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_palette_height()
+
+    def _fit_palette_height(self) -> None:
+        """Make the wrapped key palette's height a minimum, so that the token view keeps its two rows.
+
+        The central splitter sizes the editor from minimum heights, and a word-wrapped label
+        reports one line there (height-for-width does not reach a QSplitter): the token view
+        was squeezed below its own minimum instead.
+        """
+        if not self.isVisible():  # the width is not the final one yet
+            return
+        margins = self.layout().contentsMargins()
+        height = self.palette_label.heightForWidth(self.width() - margins.left() - margins.right())
+        if height != self.palette_label.minimumHeight():
+            self.palette_label.setMinimumHeight(height)
 
     # ------------------------------------------------------------ API
     @property
@@ -293,6 +324,7 @@ class TagEditorPanel(QWidget):
             )
         prefix = "<i>Model-ranked palette: no prediction here; tag-set order</i>&nbsp;&nbsp; " if self.ranked_palette else ""
         self.palette_label.setText(prefix + "&nbsp;&nbsp; ".join(chips))
+        self._fit_palette_height()
 
     def _show_ranked_palette(self, ranking: list[tuple[str, float]]) -> None:
         tagset = self.document.corpus.tagset
@@ -304,6 +336,7 @@ class TagEditorPanel(QWidget):
                 f"&nbsp;{html.escape(name)}&nbsp;</span>&nbsp;<small>{probability:.0%}</small>"
             )
         self.palette_label.setText("<i>Model-ranked:</i>&nbsp;&nbsp; " + "&nbsp;&nbsp; ".join(chips))
+        self._fit_palette_height()
 
 
 def exec_menu(menu: QMenu, where: QPoint):

@@ -11,6 +11,8 @@ from tagger_gui.core.corpus import Tag
 from tagger_gui.core.resources import TAGSET_PRESETS, load_tagset_preset
 from tagger_gui.gui.qt_models import TagSetModel
 
+RENAME_DIALOG_CHARS = 60
+
 
 class TagSetPanel(QWidget):
     """Shows the tag set and edits it through the document (every change undoable).
@@ -99,15 +101,27 @@ class TagSetPanel(QWidget):
         old = self.selected_tag()
         if old is None:
             return
-        new, ok = QInputDialog.getText(self, "Rename tag", f"New name for {old}:", text=old)
-        new = new.strip()
-        if not ok or not new or new == old:
+        dialog = self.rename_dialog(old)
+        if not dialog.exec():
+            return
+        new = dialog.textValue().strip()
+        if not new or new == old:
             return
         if new in self.document.corpus.tagset:
             QMessageBox.information(self, "Rename tag", f"{new} already exists: use Merge to combine two tags.")
             return
         self.document.rename_tag(old, new)
         self.select_tag(new)
+
+    def rename_dialog(self, old: str) -> QInputDialog:
+        """The question for ``rename_tag``, wide enough for a long tag name and its explanation."""
+        count = self.model.count(old)
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Rename tag")
+        dialog.setLabelText(f"New name for the tag {old}.\nThe {count:,} token(s) tagged {old} keep their tag under the new name.")
+        dialog.setTextValue(old)
+        dialog.setMinimumWidth(dialog.fontMetrics().averageCharWidth() * RENAME_DIALOG_CHARS)
+        return dialog
 
     def recolor_tag(self) -> None:
         name = self.selected_tag()

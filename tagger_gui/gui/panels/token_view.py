@@ -17,6 +17,8 @@ from tagger_gui.gui.style import is_dark, text_on, tint
 from tagger_gui.ml.uncertainty import disagrees
 
 DISAGREE_COLOR = QColor("#d0342c")
+MIN_ROWS = 2
+"""Rows of cards the editor always has room for."""
 
 
 def _prediction_text(predicted: tuple[str, float]) -> str:
@@ -33,13 +35,22 @@ class TokenDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self.word_font = QFont(parent.font())
-        self.word_font.setPointSizeF(parent.font().pointSizeF() * 1.4)
-        self.tag_font = QFont(parent.font())
-        self.tag_font.setPointSizeF(max(7.0, parent.font().pointSizeF() * 0.85))
+        self.set_base_font(parent.font())
+
+    def set_base_font(self, font: QFont) -> None:
+        """Size the word and tag fonts from ``font`` (the view's, which follows View > Zoom)."""
+        self.word_font = QFont(font)
+        self.word_font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.tag_font = QFont(font)
+        self.tag_font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         self.tag_font.setBold(True)
         self._word_metrics = QFontMetrics(self.word_font)
         self._tag_metrics = QFontMetrics(self.tag_font)
+
+    def card_height(self, predicted: bool) -> int:
+        """The height of a card, with or without the line of the model's tag."""
+        height = self._word_metrics.height() + self._tag_metrics.height() + 2 + self.GAP + 2 * self.PAD
+        return height + (self._tag_metrics.height() + self.GAP if predicted else 0)
 
     def sizeHint(self, option, index) -> QSize:
         word = index.data(Qt.ItemDataRole.DisplayRole) or ""
@@ -50,10 +61,7 @@ class TokenDelegate(QStyledItemDelegate):
             self._tag_metrics.horizontalAdvance(tag) + 2 * self.CHIP_PAD,
             self._tag_metrics.horizontalAdvance(_prediction_text(predicted)) if predicted else 0,
         )
-        height = self._word_metrics.height() + self._tag_metrics.height() + 2 + self.GAP + 2 * self.PAD
-        if predicted:
-            height += self._tag_metrics.height() + self.GAP
-        return QSize(max(width + 2 * self.PAD, 40), height)
+        return QSize(max(width + 2 * self.PAD, 40), self.card_height(bool(predicted)))
 
     def paint(self, painter: QPainter, option, index) -> None:
         painter.save()
@@ -152,6 +160,21 @@ class TokenView(QListView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setItemDelegate(TokenDelegate(self))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def rows_height(self, rows: int) -> int:
+        """The viewport height that shows ``rows`` full rows of cards that carry the model's tag."""
+        return self.spacing() + rows * (self.itemDelegate().card_height(predicted=True) + self.spacing())
+
+    def minimumSizeHint(self) -> QSize:
+        """Two full rows of cards: a sentence that wraps shows its second row, predictions included."""
+        return QSize(super().minimumSizeHint().width(), self.rows_height(MIN_ROWS) + 2 * self.frameWidth())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # View > Zoom
+            self.itemDelegate().set_base_font(self.font())
+            self.updateGeometry()
+            self.scheduleDelayedItemsLayout()
 
     @property
     def typeahead(self) -> str:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from tagger_gui.core.tokenize import tokenize
 from tagger_gui.gui.panels.scores_panel import ScoreTable, ScoreTableModel
 from tagger_gui.gui.style import tag_color, text_on
 
+TAGS_SHARE = 30
+"""Percent of the panel's width for the tags as chips, beside the score table."""
 MAX_WORDS = 200
 """Longer input is cut here so that one prediction stays a few milliseconds in the UI thread."""
 
@@ -34,12 +37,33 @@ class TryItPanel(QWidget):
         self.edit.textChanged.connect(self._timer.start)
         self.edit.returnPressed.connect(self.refresh)
         store.model_changed.connect(self.refresh)
+        self._build_layout()
+        self.refresh()
+
+    def _build_layout(self) -> None:
+        """The tags beside the table, not above it: a low dock still shows several rows of scores."""
+        self.tags_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        tags = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        tags.setWidget(self.tags_label)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(tags)
+        self.splitter.addWidget(self.scores)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.edit)
-        layout.addWidget(self.tags_label)
-        layout.addWidget(self.scores, 1)
-        self.refresh()
+        layout.addWidget(self.splitter, 1)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The first time the panel has its width: the tags get ``TAGS_SHARE`` percent of it."""
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            width = self.splitter.width()
+            self.splitter.setSizes([width * TAGS_SHARE // 100, width - width * TAGS_SHARE // 100])
 
     def set_text(self, text: str) -> None:
         """Type ``text`` and show its tags now (no delay)."""
