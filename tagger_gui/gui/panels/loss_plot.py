@@ -66,7 +66,7 @@ class LossPlot(QWidget):
 
     def _build_plot(self) -> None:
         self.plot_widget = pg.PlotWidget()
-        self._follow_palette()
+        follow_palette(self.plot_widget)
         plot = self.plot_widget.getPlotItem()
         plot.setLabel("bottom", "step (batches)")
         plot.setLabel("left", "loss")
@@ -80,16 +80,6 @@ class LossPlot(QWidget):
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
         self._build_accuracy_axis(plot)
-
-    def _follow_palette(self) -> None:
-        """Light or dark like the rest of the window, instead of pyqtgraph's fixed black."""
-        palette = self.palette()
-        self.plot_widget.setBackground(palette.base().color())
-        text = palette.text().color()
-        for name in ("left", "bottom", "right"):
-            axis = self.plot_widget.getPlotItem().getAxis(name)
-            axis.setPen(text)
-            axis.setTextPen(text)
 
     def _build_accuracy_axis(self, plot: pg.PlotItem) -> None:
         """Dev accuracy (0-100 %) gets a right-hand axis and its own view box sharing the step axis."""
@@ -156,3 +146,14 @@ def _legend_html() -> str:
     entries = (("━", RAW_COLOR, "batch loss"), ("━", SMOOTH_COLOR, "smoothed"), ("●", EPOCH_COLOR, "epoch train loss"),
                ("■", DEV_COLOR, "dev accuracy (right axis)"))
     return " &nbsp; ".join(f"<span style='color:rgb{color}'>{mark}</span>&nbsp;{name}" for mark, color, name in entries)
+
+
+def follow_palette(plot_widget: pg.PlotWidget) -> None:
+    """Light or dark like the rest of the window, instead of pyqtgraph's fixed black."""
+    palette = plot_widget.palette()
+    plot_widget.setBackground(palette.base().color())
+    text = palette.text().color()
+    for name in ("left", "bottom", "right"):
+        axis = plot_widget.getPlotItem().getAxis(name)
+        axis.setPen(text)
+        axis.setTextPen(text)

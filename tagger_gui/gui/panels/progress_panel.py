@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from tagger_gui.gui.panels.loss_plot import follow_palette
 from tagger_gui.session.effort import EffortLog
 
 X_TOKENS, X_HOURS = "tokens", "hours"
@@ -24,6 +25,7 @@ class ProgressPanel(QWidget):
         self.export_button = QPushButton("Export log…", toolTip="Save seconds, keys and corrections per sentence as TSV")
         self.summary = QLabel("Annotate with Assist on: each retrain adds a point here.", wordWrap=True)
         self.plot = pg.PlotWidget()
+        follow_palette(self.plot)
         self.plot.setLabel("left", "dev accuracy", units="%")
         self.plot.showGrid(x=True, y=True, alpha=0.3)
         self.curve = self.plot.plot([], [], pen=pg.mkPen("#4e79a7", width=2), symbol="o", symbolSize=6)
