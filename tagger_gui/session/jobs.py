@@ -3,8 +3,8 @@
 Training, corpus prediction, evaluation and the error finder are all a ``Job``: plain
 code ``task(stop_event, report)`` plus what to do when it is done, failed or cancelled.
 A ``JobSlot`` holds at most one running job. Starting another while one runs is
-refused, unless the running one is ``preemptible`` (a corpus prediction, which is
-cheap to redo) or the caller asks to ``replace`` it: then the running job is asked to
+refused, unless the running one is ``preemptible`` (a corpus prediction or a loop retrain,
+cheap to redo) and the new one is not, or the caller asks to ``replace`` it: then the running job is asked to
 stop and the new one starts as soon as it has ended. A cancelled job still delivers
 what it produced (its partial result: for training, the best model so far) to
 ``on_done``, with ``job.cancelled`` set.
@@ -178,7 +178,7 @@ class JobSlot:
 
     @property
     def is_free(self) -> bool:
-        """A new job may start now: nothing runs, or only a preemptible job."""
+        """A job the user asks for may start now: nothing runs, or only a preemptible job."""
         return self.current is None or self.current.preemptible
 
     def is_running(self, name: str) -> bool:
@@ -192,8 +192,8 @@ class JobSlot:
         if self.current is None:
             self._launch(job)
             return True
-        if not (replace or self.current.preemptible):
-            return False
+        if not (replace or (self.current.preemptible and not job.preemptible)):
+            return False  # background work never pushes other background work aside
         self._pending = job
         self.current.stop_event.set()
         return True

@@ -100,3 +100,12 @@ def test_progress_reaches_the_job_and_shutdown_returns_the_result_without_callba
     assert started.wait(5)
     job, result = slot.shutdown(timeout_s=5)
     assert (job.name, result, progress, done) == ("training", "partial", [1], []) and not slot.busy
+
+
+def test_background_work_never_pushes_other_background_work_aside():
+    runner, log = ManualRunner(), []
+    slot = JobSlot(runner)
+    retrain = recording_job("retraining", log, preemptible=True)
+    slot.start(retrain)
+    assert not slot.start(recording_job("corpus prediction", log, preemptible=True))
+    assert not retrain.cancelled and slot.current is retrain
