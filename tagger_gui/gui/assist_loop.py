@@ -49,6 +49,8 @@ class AssistLoop(QObject):
         self._after_edit.timeout.connect(self.loop.maybe_retrain)
         self._last_key: tuple[str, float] | None = None
         self.session.corpus.add_listener(self._on_corpus_changed)
+        # work that waited for a busy slot (e.g. a corpus prediction) is retrained once the slot is free
+        self.session.jobs.listeners.append(lambda job: job is None and self._after_edit.start())
         window.editor.view.installEventFilter(self)
         window.document.loaded.connect(self._on_project_loaded)
         self._on_project_loaded()
