@@ -4,6 +4,7 @@ refreshes the suggestions without moving the cursor, Assist and the strategy are
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from tagger_gui.core.project import Project
 from tagger_gui.core.resources import sample_project_path
@@ -63,3 +64,19 @@ def test_assist_and_the_strategy_are_remembered(qtbot, settings, tiny_project):
     again = make_window(qtbot, settings, tiny_project)
     assert not again.loop_assist.loop.enabled and not again.actions["assist"].isChecked()
     assert again.loop_assist.loop.strategy == "margin"
+
+
+def test_completing_sentences_retrains_in_the_background_and_the_progress_dock_shows_it(qtbot, settings, monkeypatch):
+    monkeypatch.setattr("tagger_gui.gui.file_actions.ask_unsaved", lambda *a: QMessageBox.StandardButton.Discard)
+    window = make_window(qtbot, settings)
+    corpus, loop = window.document.corpus, window.loop_assist.loop
+    loop.every = 2
+    loop.base_config = lambda: preset_config("default", **TINY)
+    untagged = [row for row, s in enumerate(corpus) if s.tagged_count == 0][:2]
+    assert len(untagged) == 2 and window.document.session.tagger is None
+    for row in untagged:
+        for token in range(len(corpus[row].tokens)):
+            window.document.set_tag(row, token, "NOUN")
+    qtbot.waitUntil(lambda: window.document.session.tagger is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: "Retrained" in window.statusBar().currentMessage(), timeout=10_000)
+    assert window.loop_assist.panel.point_count == 1 and not loop.pending
