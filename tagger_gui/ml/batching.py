@@ -15,6 +15,7 @@ batches that the model packs (about twice the speed of equal-length batches).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -76,6 +77,21 @@ class FormTable:
             rows = [r if r >= 0 else self._add(w) for r, w in zip(rows, words)]
         return np.asarray(rows, dtype=np.int64)
 
+    def encode(self, sentences: Sequence[Sequence[str]]) -> "Encoded":
+        """The form rows of every word of ``sentences``, flat, with each sentence's start and length.
+
+        Each distinct word is looked up once; mapping the words to rows then runs in
+        C (``map`` over a dict, ``np.fromiter``): no Python code runs per word.
+        """
+        lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+        words = list(chain.from_iterable(sentences))
+        distinct = list(dict.fromkeys(words))
+        row_of = dict(zip(distinct, self.rows(distinct).tolist()))
+        rows = np.fromiter(map(row_of.__getitem__, words), dtype=np.int64, count=len(words))
+        starts = np.zeros(len(lengths), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        return Encoded(rows, starts, lengths)
+
     def _add(self, word: str) -> int:
         row = self._row.get(word)
         if row is None:
@@ -116,6 +132,28 @@ class FormTable:
             suffix_ids=suffix_ids[rows].to(device),
             lengths=lengths,
         )
+
+
+@dataclass
+class Encoded:
+    """Sentences as form rows: ``rows[starts[i] : starts[i] + lengths[i]]`` are sentence ``i``'s words."""
+
+    rows: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+
+    def padded(self, indices: np.ndarray, fill: int = PAD) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The ``[B, L]`` rows of sentences ``indices`` (none empty) padded with ``fill``, as ``pad_rows`` gives.
+
+        Gathered in one numpy operation: a sentence's words sit at ``start + column``.
+        """
+        sizes = self.lengths[indices]
+        longest = int(sizes.max())
+        columns = np.arange(longest)
+        inside = columns < sizes[:, None]
+        positions = np.where(inside, self.starts[indices][:, None] + columns, 0)
+        matrix = np.where(inside, self.rows[positions], fill)
+        return torch.from_numpy(matrix), None if int(sizes.min()) == longest else torch.from_numpy(sizes)
 
 
 def length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.Generator | None = None) -> list[np.ndarray]:

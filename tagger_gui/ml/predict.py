@@ -10,10 +10,10 @@ import torch
 from torch import nn
 
 from tagger_gui.core.corpus import Sentence
-from tagger_gui.ml.batching import FormTable, pad_rows, sorted_batches
+from tagger_gui.ml.batching import FormTable, sorted_batches
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.metrics import Evaluation, evaluate_predictions
-from tagger_gui.ml.vocab import PAD, Vocab
+from tagger_gui.ml.vocab import Vocab
 
 PREDICT_MAX_TOKENS = 8192
 """Padded tokens per inference batch: large batches amortise per-call overhead."""
@@ -82,20 +82,23 @@ class Tagger:
         return self
 
     def predict(self, sentences: Sequence[Sequence[str]]) -> list[Prediction]:
-        """Score every word of ``sentences`` (each a list of words), in input order."""
+        """Score every word of ``sentences`` (each a list of words), in input order.
+
+        The sentences are tagged in length-sorted batches and put back in order.
+        """
         table = FormTable(self.vocab, self.config.max_word_chars, self.config.suffix_length)
-        rows = [table.rows(words) for words in sentences]
-        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+        encoded = table.encode(sentences)
+        lengths = encoded.lengths
         empty = np.zeros((0, len(self.tag_names)), dtype=np.float32)
-        results = [Prediction(empty, self.tag_names) for _ in rows]
+        results = [Prediction(empty, self.tag_names) for _ in range(len(lengths))]
         nonempty = np.flatnonzero(lengths)
         with torch.inference_mode():
             for batch in sorted_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
                 indices = nonempty[batch]
-                matrix, batch_lengths = pad_rows([rows[i] for i in indices], PAD)
+                matrix, batch_lengths = encoded.padded(indices)
                 log_probs = self.model(table.inputs(matrix, batch_lengths, self.device))
                 log_probs = log_probs.float().cpu().numpy()
-                for j, i in enumerate(indices):
+                for j, i in enumerate(indices.tolist()):
                     results[i] = Prediction(log_probs[j, : lengths[i]], self.tag_names)
         return results
 
