@@ -106,10 +106,10 @@ class FormTable:
     def tensors(self) -> tuple[torch.Tensor, ...]:
         """``(word_ids [N], shape_ids [N], chars [N, C], char_lengths [N], suffix_ids [N, S])`` of all rows (cached)."""
         if self._tensors is None:
-            lengths = np.fromiter((len(c) for c in self._chars), dtype=np.int64, count=len(self._chars))
+            lengths = np.fromiter(map(len, self._chars), dtype=np.int64, count=len(self._chars))
             chars = np.zeros((len(self._chars), max(1, int(lengths.max()))), dtype=np.int64)
-            for row, ids in enumerate(self._chars):
-                chars[row, : len(ids)] = ids
+            chars[np.arange(chars.shape[1]) < lengths[:, None]] = np.fromiter(
+                chain.from_iterable(self._chars), dtype=np.int64, count=int(lengths.sum()))  # row by row, in order
             self._tensors = (
                 torch.tensor(self._word_ids),
                 torch.tensor(self._shape_ids),

@@ -81,12 +81,18 @@ class Tagger:
         self.model.to(device)
         return self
 
-    def predict(self, sentences: Sequence[Sequence[str]]) -> list[Prediction]:
+    def form_table(self) -> FormTable:
+        """An empty table of encoded word forms for this model's vocabulary."""
+        return FormTable(self.vocab, self.config.max_word_chars, self.config.suffix_length)
+
+    def predict(self, sentences: Sequence[Sequence[str]], table: FormTable | None = None) -> list[Prediction]:
         """Score every word of ``sentences`` (each a list of words), in input order.
 
         The sentences are tagged in length-sorted batches and put back in order.
+        ``table`` (from ``form_table``) keeps the forms encoded by earlier calls, so
+        that a corpus tagged in chunks encodes each form once.
         """
-        table = FormTable(self.vocab, self.config.max_word_chars, self.config.suffix_length)
+        table = table if table is not None else self.form_table()
         encoded = table.encode(sentences)
         lengths = encoded.lengths
         empty = np.zeros((0, len(self.tag_names)), dtype=np.float32)

@@ -84,3 +84,25 @@ def test_predictions_are_identical_to_the_per_sentence_path(preset):
     for a, b, words in zip(new, old, sentences):
         assert a.log_probs.shape == (len(words), len(tagger.tag_names))
         assert np.array_equal(a.log_probs, b.log_probs)
+
+
+def test_char_matrix_holds_each_forms_char_ids_then_padding():
+    vocab = _tagger().vocab
+    table = FormTable(vocab, 12, 3)
+    forms = list(dict.fromkeys(w for s in SENTENCES for w in s))
+    assert table.rows(forms).tolist() == list(range(1, len(forms) + 1))
+    _, _, chars, lengths, _ = table.tensors()
+    assert lengths[0] == 0 and not chars[0].any()
+    for row, form in enumerate(forms, start=1):
+        expected = vocab.char_ids(form, 12)
+        assert lengths[row] == len(expected) and chars[row, : len(expected)].tolist() == expected
+        assert not chars[row, len(expected) :].any()
+
+
+def test_a_table_shared_across_calls_gives_the_same_scores():
+    tagger = _tagger()
+    table = tagger.form_table()
+    first, second = tagger.predict(SENTENCES[:4], table), tagger.predict(SENTENCES[3:], table)
+    fresh = tagger.predict(SENTENCES[3:])
+    assert len(table) > 1 and all(np.array_equal(a.log_probs, b.log_probs) for a, b in zip(second, fresh))
+    assert [p.log_probs.shape[0] for p in first] == [len(s) for s in SENTENCES[:4]]
