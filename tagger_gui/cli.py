@@ -43,6 +43,7 @@ from typing import Iterator, NoReturn, Sequence
 from tqdm import tqdm
 
 from tagger_gui.core.atomic import atomic_open
+from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
 from tagger_gui.core.files import check_output
 from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, write_file
@@ -51,7 +52,7 @@ from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save
 from tagger_gui.ml.config import PRESETS, preset_config
 from tagger_gui.ml.devices import check_device
 from tagger_gui.ml.metrics import Evaluation
-from tagger_gui.ml.corpus_predict import predict_stream
+from tagger_gui.ml.corpus_predict import predict_stream, prefetched
 from tagger_gui.ml.progress import RunClock, ending_sentence, start_sentence
 from tagger_gui.ml.scores import score_table
 from tagger_gui.ml.threads import ThreadTuner
@@ -341,20 +342,20 @@ def _predict(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as outputs:
         out = outputs.enter_context(writing(args.out, out_format, tag_column=args.column))
         scores = outputs.enter_context(atomic_open(args.scores)) if args.scores else None
-        chunks = predict_stream(tagger, reader, words=lambda chunk: [s.words for s in chunk], tuner=tuner)
+        chunks = predict_stream(tagger, prefetched(reader), words=lambda chunk: [s.words for s in chunk], tuner=tuner)
         for sentences, predictions in chunks:
             for sentence, prediction in zip(sentences, predictions):
                 for token, tag in zip(sentence.tokens, prediction.best):
                     token.tag = tag
             out.write(sentences)
             if scores is not None:
-                first = reader.sentences - len(sentences) + 1
+                first = progress.sentences + 1
                 scores.write(score_table(sentences, predictions, first, header=first == 1).encode("utf-8"))
-            progress.update(sum(len(s.tokens) for s in sentences))
-        if scores is not None and reader.sentences == 0:
+            progress.update(sentences)
+        if scores is not None and progress.sentences == 0:
             scores.write(score_table([], []).encode("utf-8"))
     progress.close()
-    print(f"tagged {progress.words} words in {reader.sentences} sentences -> {args.out}")
+    print(f"tagged {progress.words} words in {progress.sentences} sentences -> {args.out}")
     return 0
 
 
@@ -362,19 +363,21 @@ class _Progress:
     """Tagging progress on stderr: a line rewritten in place on a terminal, else a line every few seconds."""
 
     def __init__(self, reader: ChunkReader, every: float = 0.5) -> None:
-        self.reader, self.words, self.shown = reader, 0, False
+        self.reader, self.sentences, self.words, self.shown = reader, 0, 0, False
         self.tty = sys.stderr.isatty()
         self.every = every if self.tty else 10 * every
         self.start = self.last = time.monotonic()
 
-    def update(self, words: int) -> None:
-        self.words += words
+    def update(self, sentences: list[Sentence]) -> None:
+        """Count ``sentences`` as tagged and written."""
+        self.sentences += len(sentences)
+        self.words += sum(len(s.tokens) for s in sentences)
         now = time.monotonic()
         if now - self.last < self.every:
             return
         self.last, self.shown = now, True
         share = f"{self.reader.done / self.reader.size:4.0%} " if self.reader.size else ""
-        line = f"tagging: {share}{self.reader.sentences:,} sentences, {self.words / (now - self.start):,.0f} words/s"
+        line = f"tagging: {share}{self.sentences:,} sentences, {self.words / (now - self.start):,.0f} words/s"
         print("\r" + line if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
 
     def close(self) -> None:
