@@ -20,9 +20,12 @@ from typing import Sequence
 
 import numpy as np
 import torch
+from torch import nn
 
 from tagger_gui.ml.vocab import PAD, Vocab, word_shape
 
+CHAR_ROWS = 4096
+"""Forms encoded together by ``FormTable.char_vectors``."""
 IGNORE = -100
 """Tag index of tokens that carry no tag (and of padding): left out of the loss."""
 
@@ -38,6 +41,8 @@ class ModelInputs:
         char_index: ``[B, L]`` row of ``chars`` for each token.
         suffix_ids: ``[B, L, S]`` indices of each word's last 1..S letters (``S`` may be 0).
         lengths: ``[B]`` sentence lengths (CPU), or ``None`` when all equal ``L``.
+        char_vectors: the character encoder's ``[N, D]`` output, computed beforehand, for
+            ``char_index`` to pick rows from (then ``chars`` is not used); ``None``: encode ``chars``.
     """
 
     word_ids: torch.Tensor
@@ -46,6 +51,7 @@ class ModelInputs:
     char_index: torch.Tensor
     suffix_ids: torch.Tensor
     lengths: torch.Tensor | None
+    char_vectors: torch.Tensor | None = None
 
 
 class FormTable:
@@ -65,6 +71,7 @@ class FormTable:
         self._chars: list[list[int]] = [[]]
         self._suffix_ids: list[list[int]] = [[PAD] * suffix_length]
         self._tensors: tuple[torch.Tensor, ...] | None = None
+        self._vectors: torch.Tensor | None = None  # char_vectors' output for the first rows
 
     def __len__(self) -> int:
         return len(self._word_ids)
@@ -119,9 +126,30 @@ class FormTable:
             )
         return self._tensors
 
-    def inputs(self, rows: torch.Tensor, lengths: torch.Tensor | None, device: torch.device) -> ModelInputs:
-        """Model inputs for a ``[B, L]`` tensor of form rows."""
+    def char_vectors(self, encoder: nn.Module, device: torch.device) -> torch.Tensor:
+        """``encoder``'s output for every row (no gradient), computed once per row and kept.
+
+        For tagging: each distinct form is encoded once however many batches it is in.
+        """
+        _, _, chars, char_lengths, _ = self.tensors()
+        done = 0 if self._vectors is None else len(self._vectors)
+        parts = [] if self._vectors is None else [self._vectors]
+        for start in range(done, len(chars), CHAR_ROWS):
+            end = min(start + CHAR_ROWS, len(chars))
+            width = max(1, int(char_lengths[start:end].max()))
+            with torch.no_grad():
+                parts.append(encoder(chars[start:end, :width].to(device)))
+        self._vectors = torch.cat(parts) if len(parts) > 1 else parts[0]
+        return self._vectors
+
+    def inputs(self, rows: torch.Tensor, lengths: torch.Tensor | None, device: torch.device,
+               char_encoder: nn.Module | None = None) -> ModelInputs:
+        """Model inputs for a ``[B, L]`` tensor of form rows (with ``char_encoder``: its output precomputed)."""
         word_ids, shape_ids, chars, char_lengths, suffix_ids = self.tensors()
+        if char_encoder is not None:
+            return ModelInputs(word_ids=word_ids[rows].to(device), shape_ids=shape_ids[rows].to(device),
+                               chars=chars[:0], char_index=rows.to(device), suffix_ids=suffix_ids[rows].to(device),
+                               lengths=lengths, char_vectors=self.char_vectors(char_encoder, device))
         unique, inverse = torch.unique(rows, return_inverse=True)
         width = max(1, int(char_lengths[unique].max()))
         return ModelInputs(

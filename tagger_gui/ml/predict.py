@@ -98,11 +98,12 @@ class Tagger:
         empty = np.zeros((0, len(self.tag_names)), dtype=np.float32)
         results = [Prediction(empty, self.tag_names) for _ in range(len(lengths))]
         nonempty = np.flatnonzero(lengths)
+        char_encoder = getattr(self.model, "char_encoder", None)  # run once per distinct form, not per batch
         with torch.inference_mode():
             for batch in sorted_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
                 indices = nonempty[batch]
                 matrix, batch_lengths = encoded.padded(indices)
-                log_probs = self.model(table.inputs(matrix, batch_lengths, self.device))
+                log_probs = self.model(table.inputs(matrix, batch_lengths, self.device, char_encoder))
                 log_probs = log_probs.float().cpu().numpy()
                 for j, i in enumerate(indices.tolist()):
                     results[i] = Prediction(log_probs[j, : lengths[i]], self.tag_names)
