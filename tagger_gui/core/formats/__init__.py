@@ -3,7 +3,8 @@
 Each format is a module with ``read(text, path, tag_column) -> list[Sentence]`` and
 ``write(sentences, tag_column) -> str``. The format is chosen from the file
 extension unless given explicitly. Every reader raises only ``FormatError`` on bad
-input and returns nothing partial.
+input and returns nothing partial. ``formats.stream`` reads a file of any size in
+chunks of sentences with the same readers, and writes one as it goes.
 """
 
 from __future__ import annotations
