@@ -4,7 +4,10 @@ Building tensors token by token in Python is what limits tagging speed on a CPU,
 so every distinct word form of a data set is encoded once (``FormTable``): its
 word id, shape id and character ids. A sentence is then an array of form rows,
 and a batch's inputs are gathered with tensor indexing. Characters are encoded
-once per distinct word of the batch, not once per token.
+once per distinct word of the batch, not once per token; for tagging, the
+character encoder itself runs once per distinct form (``FormTable.char_vectors``).
+``FormTable.encode`` turns many sentences into rows at once and ``Encoded.padded``
+gathers a padded batch with numpy: no Python code runs per word.
 
 Training batches group sentences of equal length, which need no padding and take
 the fast LSTM path (packing batches of unequal lengths cost about 1.6x there).
