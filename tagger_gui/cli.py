@@ -12,7 +12,9 @@ File formats follow the extension (``.conllu``, ``.conll``/``.tsv``, ``.jsonl``,
 ``model.json`` + ``model.safetensors`` (or a ``NAME.json`` path for the pair
 ``NAME.json`` + ``NAME.safetensors``).
 
-``predict --scores`` writes a tab-separated table with the header
+``predict`` reads INPUT in chunks and writes as it goes (memory stays flat for any
+size), each output to a temporary file renamed over OUTPUT at the end, with
+progress on stderr. ``predict --scores`` writes a tab-separated table with the header
 ``sentence  word_index  word  <tag 1>  <tag 2> ...``: one row per word, ``sentence``
 and ``word_index`` counted from 1 in file order, and for each tag the model's
 log-softmax score (``exp`` of it is the probability; a row's best score is the
@@ -34,28 +36,30 @@ import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Iterator, NoReturn, Sequence
 
 from tqdm import tqdm
 
-from tagger_gui.core.atomic import atomic_write_text
+from tagger_gui.core.atomic import atomic_open
+from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
 from tagger_gui.core.files import check_output
 from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, write_file
+from tagger_gui.core.formats.stream import ChunkReader, writing
 from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save_bundle
 from tagger_gui.ml.config import PRESETS, preset_config
 from tagger_gui.ml.devices import check_device
 from tagger_gui.ml.metrics import Evaluation
-from tagger_gui.ml.corpus_predict import predict_in_chunks
+from tagger_gui.ml.corpus_predict import predict_stream, prefetched
 from tagger_gui.ml.progress import RunClock, ending_sentence, start_sentence
 from tagger_gui.ml.scores import score_table
+from tagger_gui.ml.threads import ThreadTuner
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingError, TrainingHooks, TrainingInfo
 
 PROG = "tagger-gui"
 SUBCOMMANDS = ("train", "evaluate", "predict", "convert")
-PREDICT_CHUNK = 2000
-"""Sentences tagged per progress-bar step."""
 EXIT_BROKEN_PIPE = 128 + 13
 """Exit status when stdout's reader has gone: what a shell shows for a Unix tool ended by SIGPIPE."""
 
@@ -326,25 +330,59 @@ def _evaluation_table(evaluation: Evaluation) -> str:
 
 # ----------------------------------------------------------------- predict
 def _predict(args: argparse.Namespace) -> int:
+    """Tag INPUT chunk by chunk: memory stays flat, and each output replaces its file atomically at the end."""
+    tuner = ThreadTuner()  # created now: it measures the machine's load while the model loads
     tagger = load_bundle(args.model, device=args.device)
-    in_format = format_for_path(args.input)
-    sentences = read_file(args.input, in_format, tag_column=args.column)
+    reader = ChunkReader(args.input, format_for_path(args.input), tag_column=args.column)
     try:
         out_format = format_for_path(args.out)
     except FormatError:
-        out_format = in_format
-    with tqdm(total=len(sentences), desc="tagging", unit="sentence", file=sys.stderr,
-              disable=len(sentences) < 2 * PREDICT_CHUNK) as bar:
-        predictions = predict_in_chunks(tagger, [s.words for s in sentences], chunk=PREDICT_CHUNK,
-                                        report=lambda done_total: bar.update(done_total[0] - bar.n))
-    for sentence, prediction in zip(sentences, predictions):
-        for token, tag in zip(sentence.tokens, prediction.best):
-            token.tag = tag
-    write_file(args.out, sentences, out_format, tag_column=args.column)
-    if args.scores:
-        atomic_write_text(args.scores, score_table(sentences, predictions))
-    print(f"tagged {sum(len(s.tokens) for s in sentences)} words in {len(sentences)} sentences -> {args.out}")
+        out_format = reader.fmt
+    progress = _Progress(reader)
+    with contextlib.ExitStack() as outputs:
+        out = outputs.enter_context(writing(args.out, out_format, tag_column=args.column))
+        scores = outputs.enter_context(atomic_open(args.scores)) if args.scores else None
+        chunks = predict_stream(tagger, prefetched(reader), words=lambda chunk: [s.words for s in chunk], tuner=tuner)
+        for sentences, predictions in chunks:
+            for sentence, prediction in zip(sentences, predictions):
+                for token, tag in zip(sentence.tokens, prediction.best):
+                    token.tag = tag
+            out.write(sentences)
+            if scores is not None:
+                first = progress.sentences + 1
+                scores.write(score_table(sentences, predictions, first, header=first == 1).encode("utf-8"))
+            progress.update(sentences)
+        if scores is not None and progress.sentences == 0:
+            scores.write(score_table([], []).encode("utf-8"))
+    progress.close()
+    print(f"tagged {progress.words} words in {progress.sentences} sentences -> {args.out}")
     return 0
+
+
+class _Progress:
+    """Tagging progress on stderr: a line rewritten in place on a terminal, else a line every few seconds."""
+
+    def __init__(self, reader: ChunkReader, every: float = 0.5) -> None:
+        self.reader, self.sentences, self.words, self.shown = reader, 0, 0, False
+        self.tty = sys.stderr.isatty()
+        self.every = every if self.tty else 10 * every
+        self.start = self.last = time.monotonic()
+
+    def update(self, sentences: list[Sentence]) -> None:
+        """Count ``sentences`` as tagged and written."""
+        self.sentences += len(sentences)
+        self.words += sum(len(s.tokens) for s in sentences)
+        now = time.monotonic()
+        if now - self.last < self.every:
+            return
+        self.last, self.shown = now, True
+        share = f"{self.reader.done / self.reader.size:4.0%} " if self.reader.size else ""
+        line = f"tagging: {share}{self.sentences:,} sentences, {self.words / (now - self.start):,.0f} words/s"
+        print("\r" + line if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.shown and self.tty:
+            print(file=sys.stderr)
 
 
 # ----------------------------------------------------------------- convert

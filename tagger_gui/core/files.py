@@ -13,6 +13,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 GiB = 1 << 30
 MAX_CORPUS_BYTES = 4 * GiB
@@ -40,21 +41,36 @@ def require_regular(info: os.stat_result, path: str | os.PathLike, limit: int | 
         raise FileKindError(errno.EFBIG, f"too large ({info.st_size:,} bytes; the limit is {limit:,})", str(path))
 
 
-def read_regular_bytes(path: str | os.PathLike, limit: int) -> bytes:
-    """The bytes of the regular file ``path`` (symlinks followed), refused if it is larger than ``limit``.
+def open_regular(path: str | os.PathLike, limit: int | None = None) -> BinaryIO:
+    """The regular file ``path`` (symlinks followed) opened for reading in binary, refused if larger than ``limit``.
 
     The kind is checked before opening, and again on the opened descriptor (opened
     non-blocking, so a FIFO swapped in between cannot hang us).
 
     Raises:
         FileKindError: ``path`` is not a regular file, or is too large.
-        OSError: it cannot be read.
+        OSError: it cannot be opened.
     """
     require_regular(os.stat(path), path, limit)
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(descriptor, "rb") as file:
+    file = os.fdopen(descriptor, "rb")
+    try:
         require_regular(os.fstat(descriptor), path, limit)
         os.set_blocking(descriptor, True)
+    except BaseException:
+        file.close()
+        raise
+    return file
+
+
+def read_regular_bytes(path: str | os.PathLike, limit: int) -> bytes:
+    """The bytes of the regular file ``path`` (see ``open_regular``), refused if it is larger than ``limit``.
+
+    Raises:
+        FileKindError: ``path`` is not a regular file, or is too large.
+        OSError: it cannot be read.
+    """
+    with open_regular(path, limit) as file:
         data = file.read(limit + 1)
     if len(data) > limit:  # it grew while we read it
         raise FileKindError(errno.EFBIG, f"too large (more than {limit:,} bytes)", str(path))

@@ -4,7 +4,10 @@ Building tensors token by token in Python is what limits tagging speed on a CPU,
 so every distinct word form of a data set is encoded once (``FormTable``): its
 word id, shape id and character ids. A sentence is then an array of form rows,
 and a batch's inputs are gathered with tensor indexing. Characters are encoded
-once per distinct word of the batch, not once per token.
+once per distinct word of the batch, not once per token; for tagging, the
+character encoder itself runs once per distinct form (``FormTable.char_vectors``).
+``FormTable.encode`` turns many sentences into rows at once and ``Encoded.padded``
+gathers a padded batch with numpy: no Python code runs per word.
 
 Training batches group sentences of equal length, which need no padding and take
 the fast LSTM path (packing batches of unequal lengths cost about 1.6x there).
@@ -15,13 +18,17 @@ batches that the model packs (about twice the speed of equal-length batches).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
 import torch
+from torch import nn
 
 from tagger_gui.ml.vocab import PAD, Vocab, word_shape
 
+CHAR_ROWS = 4096
+"""Forms encoded together by ``FormTable.char_vectors``."""
 IGNORE = -100
 """Tag index of tokens that carry no tag (and of padding): left out of the loss."""
 
@@ -37,6 +44,8 @@ class ModelInputs:
         char_index: ``[B, L]`` row of ``chars`` for each token.
         suffix_ids: ``[B, L, S]`` indices of each word's last 1..S letters (``S`` may be 0).
         lengths: ``[B]`` sentence lengths (CPU), or ``None`` when all equal ``L``.
+        char_vectors: the character encoder's ``[N, D]`` output, computed beforehand, for
+            ``char_index`` to pick rows from (then ``chars`` is not used); ``None``: encode ``chars``.
     """
 
     word_ids: torch.Tensor
@@ -45,6 +54,7 @@ class ModelInputs:
     char_index: torch.Tensor
     suffix_ids: torch.Tensor
     lengths: torch.Tensor | None
+    char_vectors: torch.Tensor | None = None
 
 
 class FormTable:
@@ -64,6 +74,7 @@ class FormTable:
         self._chars: list[list[int]] = [[]]
         self._suffix_ids: list[list[int]] = [[PAD] * suffix_length]
         self._tensors: tuple[torch.Tensor, ...] | None = None
+        self._vectors: torch.Tensor | None = None  # char_vectors' output for the first rows
 
     def __len__(self) -> int:
         return len(self._word_ids)
@@ -75,6 +86,21 @@ class FormTable:
         if -1 in rows:
             rows = [r if r >= 0 else self._add(w) for r, w in zip(rows, words)]
         return np.asarray(rows, dtype=np.int64)
+
+    def encode(self, sentences: Sequence[Sequence[str]]) -> "Encoded":
+        """The form rows of every word of ``sentences``, flat, with each sentence's start and length.
+
+        Each distinct word is looked up once; mapping the words to rows then runs in
+        C (``map`` over a dict, ``np.fromiter``): no Python code runs per word.
+        """
+        lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+        words = list(chain.from_iterable(sentences))
+        distinct = list(dict.fromkeys(words))
+        row_of = dict(zip(distinct, self.rows(distinct).tolist()))
+        rows = np.fromiter(map(row_of.__getitem__, words), dtype=np.int64, count=len(words))
+        starts = np.zeros(len(lengths), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        return Encoded(rows, starts, lengths)
 
     def _add(self, word: str) -> int:
         row = self._row.get(word)
@@ -90,10 +116,10 @@ class FormTable:
     def tensors(self) -> tuple[torch.Tensor, ...]:
         """``(word_ids [N], shape_ids [N], chars [N, C], char_lengths [N], suffix_ids [N, S])`` of all rows (cached)."""
         if self._tensors is None:
-            lengths = np.fromiter((len(c) for c in self._chars), dtype=np.int64, count=len(self._chars))
+            lengths = np.fromiter(map(len, self._chars), dtype=np.int64, count=len(self._chars))
             chars = np.zeros((len(self._chars), max(1, int(lengths.max()))), dtype=np.int64)
-            for row, ids in enumerate(self._chars):
-                chars[row, : len(ids)] = ids
+            chars[np.arange(chars.shape[1]) < lengths[:, None]] = np.fromiter(
+                chain.from_iterable(self._chars), dtype=np.int64, count=int(lengths.sum()))  # row by row, in order
             self._tensors = (
                 torch.tensor(self._word_ids),
                 torch.tensor(self._shape_ids),
@@ -103,9 +129,30 @@ class FormTable:
             )
         return self._tensors
 
-    def inputs(self, rows: torch.Tensor, lengths: torch.Tensor | None, device: torch.device) -> ModelInputs:
-        """Model inputs for a ``[B, L]`` tensor of form rows."""
+    def char_vectors(self, encoder: nn.Module, device: torch.device) -> torch.Tensor:
+        """``encoder``'s output for every row (no gradient), computed once per row and kept.
+
+        For tagging: each distinct form is encoded once however many batches it is in.
+        """
+        _, _, chars, char_lengths, _ = self.tensors()
+        done = 0 if self._vectors is None else len(self._vectors)
+        parts = [] if self._vectors is None else [self._vectors]
+        for start in range(done, len(chars), CHAR_ROWS):
+            end = min(start + CHAR_ROWS, len(chars))
+            width = max(1, int(char_lengths[start:end].max()))
+            with torch.no_grad():
+                parts.append(encoder(chars[start:end, :width].to(device)))
+        self._vectors = torch.cat(parts) if len(parts) > 1 else parts[0]
+        return self._vectors
+
+    def inputs(self, rows: torch.Tensor, lengths: torch.Tensor | None, device: torch.device,
+               char_encoder: nn.Module | None = None) -> ModelInputs:
+        """Model inputs for a ``[B, L]`` tensor of form rows (with ``char_encoder``: its output precomputed)."""
         word_ids, shape_ids, chars, char_lengths, suffix_ids = self.tensors()
+        if char_encoder is not None:
+            return ModelInputs(word_ids=word_ids[rows].to(device), shape_ids=shape_ids[rows].to(device),
+                               chars=chars[:0], char_index=rows.to(device), suffix_ids=suffix_ids[rows].to(device),
+                               lengths=lengths, char_vectors=self.char_vectors(char_encoder, device))
         unique, inverse = torch.unique(rows, return_inverse=True)
         width = max(1, int(char_lengths[unique].max()))
         return ModelInputs(
@@ -116,6 +163,28 @@ class FormTable:
             suffix_ids=suffix_ids[rows].to(device),
             lengths=lengths,
         )
+
+
+@dataclass
+class Encoded:
+    """Sentences as form rows: ``rows[starts[i] : starts[i] + lengths[i]]`` are sentence ``i``'s words."""
+
+    rows: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+
+    def padded(self, indices: np.ndarray, fill: int = PAD) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The ``[B, L]`` rows of sentences ``indices`` (none empty) padded with ``fill``, as ``pad_rows`` gives.
+
+        Gathered in one numpy operation: a sentence's words sit at ``start + column``.
+        """
+        sizes = self.lengths[indices]
+        longest = int(sizes.max())
+        columns = np.arange(longest)
+        inside = columns < sizes[:, None]
+        positions = np.where(inside, self.starts[indices][:, None] + columns, 0)
+        matrix = np.where(inside, self.rows[positions], fill)
+        return torch.from_numpy(matrix), None if int(sizes.min()) == longest else torch.from_numpy(sizes)
 
 
 def length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.Generator | None = None) -> list[np.ndarray]:

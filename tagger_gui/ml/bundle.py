@@ -32,6 +32,7 @@ from typing import Any
 
 import safetensors.torch
 import torch
+from torch.overrides import TorchFunctionMode
 
 from tagger_gui.core.atomic import atomic_write_bytes, atomic_write_text
 from tagger_gui.core.files import FileKindError, check_output, read_regular_bytes
@@ -150,7 +151,7 @@ def load_bundle(path: str | os.PathLike, device: str = "auto") -> Tagger:
         vocab = Vocab.from_dict(meta["vocab"])
     except (ValueError, KeyError, TypeError) as error:
         raise BundleError(f"{meta_path}: cannot rebuild the model: {error}") from None
-    with torch.device("meta"):
+    with torch.device("meta"), _SkipNormalInit():
         expected = build_model(config, vocab).state_dict()  # shapes only: nothing allocated yet
     state = _read_weights(weights_path, meta["weights"])
     problem = check_state(state, expected)
@@ -166,6 +167,20 @@ def load_bundle(path: str | os.PathLike, device: str = "auto") -> Tagger:
         return tagger.to(target)
     except RuntimeError as error:
         raise BundleError(f"{meta_path}: cannot move the model to {device}: {error}") from None
+
+
+class _SkipNormalInit(TorchFunctionMode):
+    """Skips ``normal_`` initialisation (of shapes-only ``meta`` tensors: it fills nothing there).
+
+    On the ``meta`` device ``normal_`` is a Python reference that imports
+    ``torch._dynamo`` on first use: 2 to 4 s of a command's start-up. Modes are per thread.
+    """
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if getattr(func, "__name__", "") == "normal_":
+            return args[0] if args else kwargs["tensor"]
+        return func(*args, **kwargs)
 
 
 def _read_meta(meta_path: Path) -> dict[str, Any]:

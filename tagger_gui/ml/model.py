@@ -145,7 +145,8 @@ class BiLSTMTagger(nn.Module):
         if self.char_encoder is not None:
             # An embedding lookup, not tensor indexing: indexing's backward on a CPU sums with several
             # threads in an order that varies, so one seed gave slightly different models per process.
-            features.append(F.embedding(inputs.char_index, self.char_encoder(inputs.chars)))
+            vectors = self.char_encoder(inputs.chars) if inputs.char_vectors is None else inputs.char_vectors
+            features.append(F.embedding(inputs.char_index, vectors))
         if self.shape_embedding is not None:
             features.append(self.shape_embedding(inputs.shape_ids))
         if self.suffix_embedding is not None:

@@ -10,10 +10,10 @@ import torch
 from torch import nn
 
 from tagger_gui.core.corpus import Sentence
-from tagger_gui.ml.batching import FormTable, pad_rows, sorted_batches
+from tagger_gui.ml.batching import FormTable, sorted_batches
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.metrics import Evaluation, evaluate_predictions
-from tagger_gui.ml.vocab import PAD, Vocab
+from tagger_gui.ml.vocab import Vocab
 
 PREDICT_MAX_TOKENS = 8192
 """Padded tokens per inference batch: large batches amortise per-call overhead."""
@@ -81,21 +81,31 @@ class Tagger:
         self.model.to(device)
         return self
 
-    def predict(self, sentences: Sequence[Sequence[str]]) -> list[Prediction]:
-        """Score every word of ``sentences`` (each a list of words), in input order."""
-        table = FormTable(self.vocab, self.config.max_word_chars, self.config.suffix_length)
-        rows = [table.rows(words) for words in sentences]
-        lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    def form_table(self) -> FormTable:
+        """An empty table of encoded word forms for this model's vocabulary."""
+        return FormTable(self.vocab, self.config.max_word_chars, self.config.suffix_length)
+
+    def predict(self, sentences: Sequence[Sequence[str]], table: FormTable | None = None) -> list[Prediction]:
+        """Score every word of ``sentences`` (each a list of words), in input order.
+
+        The sentences are tagged in length-sorted batches and put back in order.
+        ``table`` (from ``form_table``) keeps the forms encoded by earlier calls, so
+        that a corpus tagged in chunks encodes each form once.
+        """
+        table = table if table is not None else self.form_table()
+        encoded = table.encode(sentences)
+        lengths = encoded.lengths
         empty = np.zeros((0, len(self.tag_names)), dtype=np.float32)
-        results = [Prediction(empty, self.tag_names) for _ in rows]
+        results = [Prediction(empty, self.tag_names) for _ in range(len(lengths))]
         nonempty = np.flatnonzero(lengths)
+        char_encoder = getattr(self.model, "char_encoder", None)  # run once per distinct form, not per batch
         with torch.inference_mode():
             for batch in sorted_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
                 indices = nonempty[batch]
-                matrix, batch_lengths = pad_rows([rows[i] for i in indices], PAD)
-                log_probs = self.model(table.inputs(matrix, batch_lengths, self.device))
+                matrix, batch_lengths = encoded.padded(indices)
+                log_probs = self.model(table.inputs(matrix, batch_lengths, self.device, char_encoder))
                 log_probs = log_probs.float().cpu().numpy()
-                for j, i in enumerate(indices):
+                for j, i in enumerate(indices.tolist()):
                     results[i] = Prediction(log_probs[j, : lengths[i]], self.tag_names)
         return results
 

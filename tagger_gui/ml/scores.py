@@ -16,7 +16,7 @@ from tagger_gui.ml.predict import Prediction
 
 def score_table(
     sentences: Sequence[Sentence | Sequence[str]], predictions: Sequence[Prediction], first_number: int = 1,
-    numbers: Sequence[int] | None = None,
+    numbers: Sequence[int] | None = None, header: bool = True,
 ) -> str:
     """The TSV text for ``sentences`` (``Sentence`` objects or word lists) and their predictions.
 
@@ -25,15 +25,16 @@ def score_table(
         predictions: one ``Prediction`` per sentence.
         first_number: the ``sentence`` number of the first one (counting on from there).
         numbers: explicit ``sentence`` numbers, one per sentence (overrides ``first_number``).
+        header: start with the header line (``False``: rows only, to append to a table).
     """
     tag_names = predictions[0].tag_names if predictions else []
     numbers = list(numbers) if numbers is not None else range(first_number, first_number + len(sentences))
-    lines = ["\t".join(["sentence", "word_index", "word", *tag_names])]
+    lines = ["\t".join(["sentence", "word_index", "word", *tag_names])] if header else []
     for number, sentence, prediction in zip(numbers, sentences, predictions):
         words = sentence.words if isinstance(sentence, Sentence) else list(sentence)
         for index, (word, scores) in enumerate(zip(words, prediction.log_probs), 1):
             lines.append(f"{number}\t{index}\t{tsv_word(word)}\t" + "\t".join(format_score(v) for v in scores.tolist()))
-    return "\n".join(lines) + "\n"
+    return "".join(line + "\n" for line in lines)
 
 
 def tsv_word(word: str) -> str:

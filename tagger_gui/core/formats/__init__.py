@@ -3,7 +3,8 @@
 Each format is a module with ``read(text, path, tag_column) -> list[Sentence]`` and
 ``write(sentences, tag_column) -> str``. The format is chosen from the file
 extension unless given explicitly. Every reader raises only ``FormatError`` on bad
-input and returns nothing partial.
+input and returns nothing partial. ``formats.stream`` reads a file of any size in
+chunks of sentences with the same readers, and writes one as it goes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from tagger_gui.core.formats import columns, conllu, jsonl, text
 from tagger_gui.core.files import MAX_CORPUS_BYTES, read_regular_bytes
 from tagger_gui.core.formats.errors import FormatError, decode
 
-__all__ = ["FORMATS", "FormatError", "format_for_path", "read_file", "read_text", "write_file", "write_text"]
+__all__ = ["FORMATS", "FormatError", "format_for_path", "module_for", "read_file", "read_text", "write_file", "write_text"]
 
 _MODULES = {"conllu": conllu, "columns": columns, "jsonl": jsonl, "text": text}
 FORMATS = tuple(_MODULES)
@@ -47,7 +48,8 @@ def format_for_path(path: str | os.PathLike) -> str:
     return _EXTENSIONS[suffix]
 
 
-def _module(fmt: str, path: str):
+def module_for(fmt: str, path: str):
+    """The module of format ``fmt`` (``FormatError`` naming ``path`` if there is none)."""
     if fmt not in _MODULES:
         raise FormatError(path, 0, f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
     return _MODULES[fmt]
@@ -55,14 +57,14 @@ def _module(fmt: str, path: str):
 
 def read_text(content: str, fmt: str, *, path: str = "<text>", tag_column: str | int = "upos") -> list[Sentence]:
     """Parse ``content`` (already decoded text) in format ``fmt``."""
-    return _module(fmt, path).read(content, path, tag_column)
+    return module_for(fmt, path).read(content, path, tag_column)
 
 
 def read_file(path: str | os.PathLike, fmt: str | None = None, *, tag_column: str | int = "upos") -> list[Sentence]:
     """Read every sentence of ``path``; the format comes from the extension unless ``fmt`` is given."""
     name = str(path)
     fmt = fmt or format_for_path(path)
-    module = _module(fmt, name)
+    module = module_for(fmt, name)
     try:
         data = read_regular_bytes(path, MAX_CORPUS_BYTES)
     except OSError as error:
@@ -72,7 +74,7 @@ def read_file(path: str | os.PathLike, fmt: str | None = None, *, tag_column: st
 
 def write_text(sentences: Iterable[Sentence], fmt: str, *, tag_column: str | int = "upos") -> str:
     """Render ``sentences`` in format ``fmt``."""
-    return _module(fmt, "<output>").write(list(sentences), tag_column)
+    return module_for(fmt, "<output>").write(list(sentences), tag_column)
 
 
 def write_file(

@@ -13,14 +13,19 @@ class FormatError(ValueError):
         super().__init__(f"{self.path}:{line}: {message}")
 
 
-def decode(data: bytes, path: str) -> str:
-    """UTF-8 with or without BOM, LF or CRLF (or a mix) -> text with LF line ends."""
-    if data.startswith(b"\xef\xbb\xbf"):
+def decode(data: bytes, path: str, *, first_line: int = 1) -> str:
+    """UTF-8 with or without BOM, LF or CRLF (or a mix) -> text with LF line ends.
+
+    ``first_line`` is the line number of ``data``'s first line in its file (a later
+    chunk of a file read in parts): only the file's start may hold a BOM, and an
+    error names the line in the whole file.
+    """
+    if first_line == 1 and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start) + first_line
         raise FormatError(path, line, f"not valid UTF-8 (byte {data[error.start]:#04x})") from None
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

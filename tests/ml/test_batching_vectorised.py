@@ -1,0 +1,117 @@
+"""Vectorised batch building gives exactly the tensors, and the tagger exactly the scores, of the per-sentence path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from tagger_gui.ml.batching import FormTable, pad_rows, sorted_batches
+from tagger_gui.ml.config import preset_config
+from tagger_gui.ml.model import build_model
+from tagger_gui.ml.predict import PREDICT_MAX_TOKENS, Prediction, Tagger
+from tagger_gui.ml.vocab import PAD, Vocab
+
+SENTENCES = [
+    ["The", "dog", "ate", "the", "apple", "."],
+    [],
+    ["Everybody", "read", "that", "book"],
+    ["A", "Zyxw-unseen", "word", "in", "CAPS", "42", "3.5%", "naïve"],
+    ["dog"],
+    ["The", "dog", "ate", "the", "apple", "!"],
+    ["x" * 40, "ok"],
+]
+
+
+def _tagger(preset: str = "fast", **settings) -> Tagger:
+    config = preset_config(preset, max_word_chars=12, suffix_length=3 if preset != "tutorial" else 0, **settings)
+    vocab = Vocab.build([s for s in SENTENCES[:3] if s], ["DET", "NOUN", "VERB", "PUNCT"],
+                        suffix_length=config.suffix_length, lowercase=config.lowercase)
+    torch.manual_seed(0)
+    return Tagger(build_model(config, vocab), vocab, config)
+
+
+def _reference_predict(tagger: Tagger, sentences: list[list[str]]) -> list[Prediction]:
+    """The tagging loop as it was before vectorising: one ``rows`` call and one padded row per sentence."""
+    table = FormTable(tagger.vocab, tagger.config.max_word_chars, tagger.config.suffix_length)
+    rows = [table.rows(words) for words in sentences]
+    lengths = np.array([len(r) for r in rows], dtype=np.int64)
+    results = [Prediction(np.zeros((0, len(tagger.tag_names)), np.float32), tagger.tag_names) for _ in rows]
+    nonempty = np.flatnonzero(lengths)
+    with torch.inference_mode():
+        for batch in sorted_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
+            indices = nonempty[batch]
+            matrix, batch_lengths = pad_rows([rows[i] for i in indices], PAD)
+            log_probs = tagger.model(table.inputs(matrix, batch_lengths, "cpu")).float().numpy()
+            for j, i in enumerate(indices):
+                results[i] = Prediction(log_probs[j, : lengths[i]], tagger.tag_names)
+    return results
+
+
+def test_encode_gives_each_sentences_rows_as_rows_does():
+    vocab = _tagger().vocab
+    encoded = FormTable(vocab, 12, 3).encode(SENTENCES)
+    reference = FormTable(vocab, 12, 3)
+    assert encoded.lengths.tolist() == [len(s) for s in SENTENCES]
+    for i, words in enumerate(SENTENCES):
+        start, length = encoded.starts[i], encoded.lengths[i]
+        assert encoded.rows[start : start + length].tolist() == reference.rows(words).tolist()
+
+
+@pytest.mark.parametrize("indices", [[0, 2, 3, 4, 5, 6], [0, 5], [4], [6, 3, 0]])
+def test_padded_batches_and_model_inputs_equal_the_per_sentence_path(indices):
+    vocab = _tagger().vocab
+    table, old_table = FormTable(vocab, 12, 3), FormTable(vocab, 12, 3)
+    encoded = table.encode(SENTENCES)
+    old_rows = [old_table.rows(words) for words in SENTENCES]  # the forms met in the same order: the same rows
+    matrix, lengths = encoded.padded(np.array(indices))
+    old_matrix, old_lengths = pad_rows([old_rows[i] for i in indices], PAD)
+    assert matrix.dtype == old_matrix.dtype and torch.equal(matrix, old_matrix)
+    assert (lengths is None) == (old_lengths is None)
+    if lengths is not None:
+        assert lengths.dtype == old_lengths.dtype and torch.equal(lengths, old_lengths)
+    new, old = table.inputs(matrix, lengths, "cpu"), old_table.inputs(old_matrix, old_lengths, "cpu")
+    for name in ("word_ids", "shape_ids", "chars", "char_index", "suffix_ids"):
+        assert torch.equal(getattr(new, name), getattr(old, name)), name
+
+
+@pytest.mark.parametrize("preset", ["fast", "tutorial"])
+def test_predictions_are_identical_to_the_per_sentence_path(preset):
+    tagger = _tagger(preset)
+    sentences = SENTENCES * 3 + [["the"] * n for n in range(1, 30)]
+    new, old = tagger.predict(sentences), _reference_predict(tagger, sentences)
+    assert len(new) == len(old) == len(sentences)
+    for a, b, words in zip(new, old, sentences):
+        assert a.log_probs.shape == (len(words), len(tagger.tag_names))
+        assert np.array_equal(a.log_probs, b.log_probs)
+
+
+def test_char_matrix_holds_each_forms_char_ids_then_padding():
+    vocab = _tagger().vocab
+    table = FormTable(vocab, 12, 3)
+    forms = list(dict.fromkeys(w for s in SENTENCES for w in s))
+    assert table.rows(forms).tolist() == list(range(1, len(forms) + 1))
+    _, _, chars, lengths, _ = table.tensors()
+    assert lengths[0] == 0 and not chars[0].any()
+    for row, form in enumerate(forms, start=1):
+        expected = vocab.char_ids(form, 12)
+        assert lengths[row] == len(expected) and chars[row, : len(expected)].tolist() == expected
+        assert not chars[row, len(expected) :].any()
+
+
+def test_a_table_shared_across_calls_gives_the_same_scores():
+    tagger = _tagger()
+    table = tagger.form_table()
+    first, second = tagger.predict(SENTENCES[:4], table), tagger.predict(SENTENCES[3:], table)
+    fresh = tagger.predict(SENTENCES[3:])
+    assert len(table) > 1 and all(np.array_equal(a.log_probs, b.log_probs) for a, b in zip(second, fresh))
+    assert [p.log_probs.shape[0] for p in first] == [len(s) for s in SENTENCES[:4]]
+
+
+def test_a_character_lstm_encoded_once_per_form_gives_the_same_tags():
+    """The LSTM sums in another order with other forms beside it: scores agree to float precision."""
+    tagger = _tagger(char_encoder="lstm")
+    sentences = SENTENCES * 3
+    new, old = tagger.predict(sentences), _reference_predict(tagger, sentences)
+    for a, b in zip(new, old):
+        assert a.best == b.best and np.allclose(a.log_probs, b.log_probs, atol=1e-5)
