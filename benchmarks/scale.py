@@ -63,6 +63,7 @@ class Steps:
 def open_window(path: Path, settings):
     from tagger_gui.gui.app import build_window
 
+    settings.setValue("assist/enabled", False)  # the edits must not start a background retrain: files only
     window, error = build_window(path, settings)
     if error:
         raise SystemExit(error)

@@ -26,6 +26,9 @@ from tagger_gui.session.loop import AnnotationLoop, RetrainReport
 
 PAUSE_MS = 4000
 """A pause in annotating this long retrains on what was completed since the last retrain."""
+SETTLE_MS = 1000
+"""After this long without an edit, a retrain that is due starts (its data snapshot is taken between
+bursts of typing, not in the middle of one)."""
 ASSIST_KEY = "assist/enabled"
 STRATEGY_KEY = "assist/strategy"
 STRATEGY_LABELS = {"in_order": "In &order", "random": "&Random", "least_confidence": "&Least confidence",
@@ -45,7 +48,7 @@ class AssistLoop(QObject):
         self.panel.export_button.clicked.connect(self.export_log)
         self._pause = QTimer(self, singleShot=True, interval=PAUSE_MS)
         self._pause.timeout.connect(lambda: self.loop.maybe_retrain(paused=True))
-        self._after_edit = QTimer(self, singleShot=True, interval=0)  # once the edit (or undo step) is done
+        self._after_edit = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._after_edit.timeout.connect(self.loop.maybe_retrain)
         self._last_key: tuple[str, float] | None = None
         self.session.corpus.add_listener(self._on_corpus_changed)

@@ -25,7 +25,7 @@ from tagger_gui.ml.bundle import BundleError
 from tagger_gui.ml.active import STRATEGIES, Pick, rank_sentences
 from tagger_gui.ml.config import TrainConfig, preset_config
 from tagger_gui.ml.predict import Tagger
-from tagger_gui.ml.schedule import scaled_config
+from tagger_gui.ml.schedule import scaled_config, tier_for
 from tagger_gui.ml.training import Trainer
 from tagger_gui.ml.warm_start import keep_shape
 from tagger_gui.session.jobs import Job, Report
@@ -38,6 +38,8 @@ DEFAULT_EVERY = 20
 MIN_TAGGED_SENTENCES = 10
 """The loop trains its first model once this many sentences are tagged."""
 DEFAULT_STRATEGY = "entropy"
+LARGE_EPOCHS, LARGE_WARM_EPOCHS, LARGE_MINUTES = 8, 3, 5.0
+"""A loop retrain on more tagged words than the schedule's table covers."""
 
 
 @dataclass(frozen=True)
@@ -99,12 +101,19 @@ class AnnotationLoop:
         return True
 
     def config_for(self, data: TrainingData, previous: Tagger | None) -> TrainConfig:
-        """The base settings scaled to ``data``; warm-started runs keep ``previous``'s model shape."""
+        """The base settings scaled to ``data``; warm-started runs keep ``previous``'s model shape.
+
+        Above ``ml.schedule``'s table a loop retrain still never runs the full-data schedule:
+        ``LARGE_EPOCHS`` (``LARGE_WARM_EPOCHS`` warm) within ``LARGE_MINUTES``.
+        """
         tokens = sum(s.tagged_count for s in data.train)
         base = self.base_config()
-        if previous is None:
-            return scaled_config(base, tokens)
-        return keep_shape(scaled_config(base, tokens, warm=True), previous.config)
+        warm = previous is not None
+        config = scaled_config(base, tokens, warm=warm)
+        if tier_for(tokens) is None:
+            config = config.replace(epochs=LARGE_WARM_EPOCHS if warm else LARGE_EPOCHS, max_minutes=LARGE_MINUTES,
+                                    patience=0)
+        return keep_shape(config, previous.config) if warm else config
 
     def _on_done(self, outcome: TrainingOutcome, sent: set[str], size: tuple[int, int]) -> None:
         result = outcome.result

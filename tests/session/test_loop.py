@@ -135,3 +135,14 @@ def test_the_effort_log_counts_and_round_trips():
     assert log.to_tsv().splitlines()[1] == "s1\t150.0\t3\t3\t1"
     with pytest.raises(ValueError):
         EffortLog.from_dict({"version": 99})
+
+
+def test_a_loop_retrain_never_runs_the_full_data_schedule(tmp_path):
+    from tagger_gui.core.corpus import TagSet
+    from tagger_gui.session.training import TrainingData
+
+    loop, _ = loop_on([Sentence.from_words(["a"], ["X"], id="s0")], None, tmp_path)
+    loop.base_config = lambda: preset_config("default")  # 50 epochs, 9.5 minutes
+    huge = TrainingData([Sentence.from_words(["a"] * 200_001, ["X"] * 200_001)], [], TagSet(["X"]))
+    config = loop.config_for(huge, None)
+    assert config.epochs <= 8 and config.max_minutes <= 5.0
