@@ -121,7 +121,10 @@ class Project:
         except OSError as error:
             raise ProjectError(f"{path}: cannot read: {error.strerror or error}") from None
         try:
-            document = loads(data.decode("utf-8-sig"))
+            text = data.decode("utf-8-sig")
+            del data  # the file's bytes, its text and its parsed form together would raise the peak memory
+            document = loads(text)
+            del text
         except ValueError as error:  # also UnicodeDecodeError and json.JSONDecodeError
             raise ProjectError(f"{path}: not a tagger-gui project ({error})") from None
         try:
