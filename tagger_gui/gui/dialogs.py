@@ -112,7 +112,7 @@ class ImportPreviewDialog(QDialog):
         try:
             self.sentences = read_file(self.path, fmt, tag_column=self.tag_column if fmt == "conllu" else "last")
             self.error = None
-        except FormatError as error:
+        except (OSError, ValueError) as error:  # every failure to read ends in the summary
             self.sentences, self.error = [], str(error)
         self._show_summary()
 
