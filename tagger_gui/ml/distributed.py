@@ -163,7 +163,7 @@ def launch_local(nproc: int, args: Sequence[str]) -> None:
         elastic_launch(config, sys.executable)("-m", "tagger_gui", *args)
     except ChildFailedError as error:
         rank, failure = error.get_first_failure()
-        raise LaunchError(f"training process rank {rank} failed (exit code {failure.exitcode}); "
-                          f"all {nproc} processes were stopped") from None
+        raise LaunchError(f"training process rank {rank} ended with exit status {failure.exitcode}; "
+                          f"all {nproc} processes were stopped (its message is above)") from None
     except SignalException as signal:  # Ctrl+C: the ranks stopped together after their batch (see above)
         raise LaunchError(f"stopped by {signal.sigval.name}; rank 0's message above says what was saved") from None

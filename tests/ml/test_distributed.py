@@ -104,5 +104,5 @@ def test_a_failing_rank_ends_the_run_with_one_message_naming_it(corpus, tmp_path
     assert time.monotonic() - started < 30
     assert run.returncode != 0
     assert "rank 1 of 2: injected fault" in run.stderr
-    assert "training process rank 1 failed" in run.stderr.splitlines()[-1]
+    assert "training process rank 1 ended with exit status" in run.stderr.splitlines()[-1]
     assert not (tmp_path / "model").exists()  # nothing half-written
