@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tagger_gui.cli import main
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import write_file
 from tagger_gui.ml.batching import length_batches, rank_share
@@ -34,7 +35,14 @@ if os.environ.get("RANK") == "1":  # rank 1 fails at its third batch
         return _step(self, batch, run)
     training.Trainer._step = _failing
 '''
-"""A ``sitecustomize`` module put on the ranks' path by the failure test alone."""
+STOP = '''
+import os
+if os.environ.get("RANK") == "1":  # rank 1 alone is told to stop in the second epoch
+    from tagger_gui.ml import training
+    _interruption = training.Trainer._interruption
+    training.Trainer._interruption = staticmethod(lambda run: "cancelled" if run.step >= 25 else _interruption(run))
+'''
+"""``sitecustomize`` modules put on the ranks' path by the tests alone."""
 
 
 def _sentences(count: int, seed: int) -> list[Sentence]:
@@ -56,9 +64,13 @@ def _train(corpus: dict[str, Path], out: Path, *extra: str, path: str = "") -> s
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (path, str(ROOT)) if p), "OMP_NUM_THREADS": "1"}
     for name in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
         env.pop(name, None)
-    command = [sys.executable, "-m", "tagger_gui", "train", str(corpus["train"]), "--dev", str(corpus["dev"]),
-               "--out", str(out), "--preset", "tutorial", "--epochs", "2", "--seed", "1", "--device", "cpu", *extra]
+    command = [sys.executable, "-m", "tagger_gui", *_arguments(corpus, out, *extra)]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def _arguments(corpus: dict[str, Path], out: Path, *extra: str) -> list[str]:
+    return ["train", str(corpus["train"]), "--dev", str(corpus["dev"]), "--out", str(out), "--preset", "tutorial",
+            "--epochs", "2", "--seed", "1", "--device", "cpu", *extra]
 
 
 def test_rank_shares_are_disjoint_equal_and_seeded():
@@ -88,8 +100,7 @@ def test_two_ranks_train_a_model_with_the_single_process_vocabulary(corpus, tmp_
     two = _train(corpus, tmp_path / "two", "--nproc", "2")
     assert two.returncode == 0, two.stderr
     assert "Saved" in two.stdout and two.stdout.count("Saved") == 1  # rank 0 alone saves and reports
-    one = _train(corpus, tmp_path / "one")
-    assert one.returncode == 0, one.stderr
+    assert main(_arguments(corpus, tmp_path / "one")) == 0
     ddp, single = load_bundle(tmp_path / "two"), load_bundle(tmp_path / "one")
     assert ddp.vocab.to_dict() == single.vocab.to_dict()
     prediction = ddp.predict([["the", "dog", "saw", "a", "cat"]])[0]
@@ -106,3 +117,13 @@ def test_a_failing_rank_ends_the_run_with_one_message_naming_it(corpus, tmp_path
     assert "rank 1 of 2: injected fault" in run.stderr
     assert "training process rank 1 ended with exit status" in run.stderr.splitlines()[-1]
     assert not (tmp_path / "model").exists()  # nothing half-written
+
+
+def test_a_stop_on_one_rank_stops_every_rank_at_the_same_batch(corpus, tmp_path):
+    # Ctrl+C or the time limit seen by rank 1 alone: unagreed, rank 0 would wait for it in vain.
+    (tmp_path / "stop").mkdir()
+    (tmp_path / "stop" / "sitecustomize.py").write_text(STOP)
+    run = _train(corpus, tmp_path / "model", "--nproc", "2", "--epochs", "50", path=str(tmp_path / "stop"))
+    assert run.returncode == 0, run.stderr
+    assert "Stopped by you after 1 of 50 epochs" in run.stdout and "lost contact" not in run.stderr
+    assert load_bundle(tmp_path / "model").vocab.tags
