@@ -53,7 +53,7 @@ from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save
 from tagger_gui.ml.config import PRESETS, preset_config
 from tagger_gui.ml.devices import check_device
 from tagger_gui.ml.distributed import (
-    LaunchError, World, environment_world_size, failure_message, join_from_environment, launch_local, leave,
+    LaunchError, RankFailure, World, environment_world_size, join_from_environment, launch_local, leave, rank_failure,
 )
 from tagger_gui.ml.metrics import Evaluation
 from tagger_gui.ml.corpus_predict import predict_stream, prefetched
@@ -282,13 +282,13 @@ def _stop_on_ctrl_c() -> Iterator[threading.Event]:
 
 @contextlib.contextmanager
 def _naming_the_rank(world: World | None) -> Iterator[None]:
-    """Under DDP, any failure of this rank becomes one line that names it (exit status 2)."""
+    """Under DDP, any failure of this rank becomes a ``RankFailure`` that names it."""
     try:
         yield
     except Exception as error:
         if world is None:
             raise
-        raise TrainingError(failure_message(world, error, _one_line(error))) from error
+        raise rank_failure(world, error, _one_line(error)) from error
 
 
 def _train(args: argparse.Namespace) -> int:
@@ -316,6 +316,9 @@ def _train(args: argparse.Namespace) -> int:
     try:
         with _stop_on_ctrl_c() as stop, _naming_the_rank(world):
             result = Trainer(config, hooks, world=world).fit(train, dev, should_stop=stop)
+    except RankFailure as failure:
+        print(f"{PROG}: {failure}", file=sys.stderr)
+        return failure.exit_status
     finally:
         if hooks is not None:
             hooks.close()

@@ -28,6 +28,7 @@ import torch
 import torch.distributed as dist
 
 from tagger_gui.ml.config import TrainConfig
+from tagger_gui.ml.devices import TrainingError
 from tagger_gui.ml.model import build_model
 from tagger_gui.ml.vocab import Vocab
 
@@ -35,8 +36,19 @@ TIMEOUT_SECONDS = 30
 """How long a rank waits in a collective for the others before it gives up (no hang when one dies)."""
 _STOP_REASONS = ("", "time_limit", "cancelled")
 """Stop reasons by precedence: the ranks agree on the highest any of them saw."""
+EXIT_LOST_CONTACT = 3
+"""Exit status of a rank that failed because another one did: the launcher names the other one."""
 _LOST_CONTACT_WORDS = ("gloo", "nccl", "connection closed", "connection reset", "timed out", "timeout")
 """Words of the RuntimeErrors a collective raises when a peer has gone."""
+
+
+class RankFailure(TrainingError):
+    """A failure of one rank; ``lost_contact``: it failed only because another rank did."""
+
+    def __init__(self, message: str, lost_contact: bool) -> None:
+        super().__init__(message)
+        self.lost_contact = lost_contact
+        self.exit_status = EXIT_LOST_CONTACT if lost_contact else 2
 
 
 class LaunchError(RuntimeError):
@@ -130,13 +142,13 @@ def leave(world: World | None) -> None:
         dist.destroy_process_group()
 
 
-def failure_message(world: World, error: Exception, detail: str) -> str:
-    """One line for a failure of this rank: it names the rank, and says so when a peer was lost."""
+def rank_failure(world: World, error: Exception, detail: str) -> RankFailure:
+    """``error`` of this rank as one line that names the rank, and says so when a peer was lost."""
     lost = isinstance(error, dist.DistError) or (
         isinstance(error, RuntimeError) and any(word in detail.lower() for word in _LOST_CONTACT_WORDS))
     if lost:  # gloo's own text is a long line about its source files; the first failing rank says why
         detail = "lost contact with the other training processes (one failed, was stopped or timed out)"
-    return f"training process rank {world.rank} of {world.size}: {detail}"
+    return RankFailure(f"training process rank {world.rank} of {world.size}: {detail}", lost)
 
 
 def launch_local(nproc: int, args: Sequence[str]) -> None:
@@ -162,8 +174,13 @@ def launch_local(nproc: int, args: Sequence[str]) -> None:
     try:
         elastic_launch(config, sys.executable)("-m", "tagger_gui", *args)
     except ChildFailedError as error:
-        rank, failure = error.get_first_failure()
+        rank, failure = min(error.failures.items(), key=lambda item: (_secondary(item[1].exitcode), item[1].timestamp))
         raise LaunchError(f"training process rank {rank} ended with exit status {failure.exitcode}; "
                           f"all {nproc} processes were stopped (its message is above)") from None
     except SignalException as signal:  # Ctrl+C: the ranks stopped together after their batch (see above)
         raise LaunchError(f"stopped by {signal.sigval.name}; rank 0's message above says what was saved") from None
+
+
+def _secondary(exit_status: int) -> bool:
+    """Whether a rank ended only because another failed: it lost contact, or the launcher stopped it (a signal)."""
+    return exit_status == EXIT_LOST_CONTACT or exit_status < 0
