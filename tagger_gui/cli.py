@@ -24,8 +24,9 @@ Bad arguments, unreadable files, malformed data and broken models give one line
 on stderr and exit status 2; the device and every output path are checked before
 any work starts. Ctrl-C during training stops after the current batch and saves
 the best model so far. ``train`` also runs as the ranks of ``torchrun``
-(DistributedDataParallel, ``ml.distributed``); ``--nproc N`` starts N local ranks itself. When the reader of stdout goes away (``| head -1``) the
-command ends quietly with status 141, as Unix tools ended by SIGPIPE do.
+(DistributedDataParallel, ``ml.distributed``); ``--nproc N`` starts N local ranks
+itself. When the reader of stdout goes away (``| head -1``) the command ends
+quietly with status 141, as Unix tools ended by SIGPIPE do.
 """
 
 from __future__ import annotations
