@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import uuid
 from dataclasses import dataclass
@@ -174,13 +175,14 @@ def launch_local(nproc: int, args: Sequence[str]) -> None:
     try:
         elastic_launch(config, sys.executable)("-m", "tagger_gui", *args)
     except ChildFailedError as error:
-        rank, failure = min(error.failures.items(), key=lambda item: (_secondary(item[1].exitcode), item[1].timestamp))
+        rank, failure = min(error.failures.items(), key=lambda item: (_blame_order(item[1].exitcode), item[1].timestamp))
         raise LaunchError(f"training process rank {rank} ended with exit status {failure.exitcode}; "
                           f"all {nproc} processes were stopped (its message is above)") from None
-    except SignalException as signal:  # Ctrl+C: the ranks stopped together after their batch (see above)
-        raise LaunchError(f"stopped by {signal.sigval.name}; rank 0's message above says what was saved") from None
+    except SignalException as stop:  # Ctrl+C: the ranks stopped together after their batch (see above)
+        raise LaunchError(f"stopped by {stop.sigval.name}; rank 0's message above says what was saved") from None
 
 
-def _secondary(exit_status: int) -> bool:
-    """Whether a rank ended only because another failed: it lost contact, or the launcher stopped it (a signal)."""
-    return exit_status == EXIT_LOST_CONTACT or exit_status < 0
+def _blame_order(exit_status: int) -> int:
+    """0 for a rank that failed by itself, 1 for one that a SIGTERM ended (the launcher stops the rest so), 2 for
+    one that failed only because it lost contact with another."""
+    return 2 if exit_status == EXIT_LOST_CONTACT else int(exit_status == -signal.SIGTERM)

@@ -25,13 +25,13 @@ from tagger_gui.ml.distributed import join_from_environment
 ROOT = Path(__file__).resolve().parents[2]
 WORDS = {"DET": ["the", "a", "this"], "NOUN": ["dog", "cat", "book", "tree"], "VERB": ["ate", "saw", "read"]}
 FAULT = '''
-import os
+import os, signal
 if os.environ.get("RANK") == "1":  # rank 1 fails at its third batch
     from tagger_gui.ml import training
     _step = training.Trainer._step
     def _failing(self, batch, run):
         if run.step >= 2:
-            raise RuntimeError("injected fault")
+            KILL
         return _step(self, batch, run)
     training.Trainer._step = _failing
 '''
@@ -107,15 +107,19 @@ def test_two_ranks_train_a_model_with_the_single_process_vocabulary(corpus, tmp_
     assert len(prediction.best) == 5 and set(prediction.best) <= {"DET", "NOUN", "VERB"}
 
 
-def test_a_failing_rank_ends_the_run_with_one_message_naming_it(corpus, tmp_path):
+@pytest.mark.parametrize("kill, status, said", [
+    ('raise RuntimeError("injected fault")', "2", "training process rank 1 of 2: injected fault"),
+    ("os.kill(os.getpid(), signal.SIGKILL)", "-9", ""),  # a killed rank says nothing itself
+])
+def test_a_failing_rank_ends_the_run_with_one_message_naming_it(corpus, tmp_path, kill, status, said):
     (tmp_path / "fault").mkdir()
-    (tmp_path / "fault" / "sitecustomize.py").write_text(FAULT)
+    (tmp_path / "fault" / "sitecustomize.py").write_text(FAULT.replace("KILL", kill))
     started = time.monotonic()
     run = _train(corpus, tmp_path / "model", "--nproc", "2", path=str(tmp_path / "fault"))
     assert time.monotonic() - started < 30
     assert run.returncode == 1
-    assert "rank 1 of 2: injected fault" in run.stderr
-    assert "training process rank 1 ended with exit status" in run.stderr.splitlines()[-1]
+    assert said in run.stderr
+    assert f"training process rank 1 ended with exit status {status};" in run.stderr.splitlines()[-1]
     assert not (tmp_path / "model").exists()  # nothing half-written
 
 
