@@ -34,7 +34,13 @@ from tagger_gui.ml.model import build_model
 from tagger_gui.ml.vocab import Vocab
 
 TIMEOUT_SECONDS = 30
-"""How long a rank waits in a collective for the others before it gives up (no hang when one dies)."""
+"""How long a rank waits in a collective for the others before it gives up (no hang when one dies).
+
+A rank that dies is noticed at once (its connections close); the timeout ends a
+run where one hangs. The others wait for rank 0 while it builds the vocabulary
+and scores dev, so a dev set that takes longer to score needs a longer timeout:
+``TAGGER_GUI_DDP_TIMEOUT`` (seconds) sets it.
+"""
 _STOP_REASONS = ("", "time_limit", "cancelled")
 """Stop reasons by precedence: the ranks agree on the highest any of them saw."""
 EXIT_LOST_CONTACT = 3
@@ -133,7 +139,8 @@ def join_from_environment(device: str) -> World | None:
     cuda = torch.cuda.is_available() and (device == "auto" or device.startswith("cuda"))
     if cuda:
         torch.cuda.set_device(local_rank)
-    dist.init_process_group("nccl" if cuda else "gloo", timeout=timedelta(seconds=TIMEOUT_SECONDS))
+    seconds = float(os.environ.get("TAGGER_GUI_DDP_TIMEOUT") or TIMEOUT_SECONDS)
+    dist.init_process_group("nccl" if cuda else "gloo", timeout=timedelta(seconds=seconds))
     return World(dist.get_rank(), size, local_rank, f"cuda:{local_rank}" if cuda else "cpu")
 
 

@@ -60,8 +60,11 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
     return paths
 
 
-def _train(corpus: dict[str, Path], out: Path, *extra: str, path: str = "") -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (path, str(ROOT)) if p), "OMP_NUM_THREADS": "1"}
+def _train(
+    corpus: dict[str, Path], out: Path, *extra: str, path: str = "", timeout: str = "30"
+) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (path, str(ROOT)) if p), "OMP_NUM_THREADS": "1",
+           "TAGGER_GUI_DDP_TIMEOUT": timeout}
     for name in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
         env.pop(name, None)
     command = [sys.executable, "-m", "tagger_gui", *_arguments(corpus, out, *extra)]
@@ -110,12 +113,13 @@ def test_two_ranks_train_a_model_with_the_single_process_vocabulary(corpus, tmp_
 @pytest.mark.parametrize("kill, status, said", [
     ('raise RuntimeError("injected fault")', "2", "training process rank 1 of 2: injected fault"),
     ("os.kill(os.getpid(), signal.SIGKILL)", "-9", ""),  # a killed rank says nothing itself
+    ("__import__('time').sleep(120)", "-15", "rank 0 of 2: lost contact"),  # hung: rank 0 gives up after 5 s
 ])
 def test_a_failing_rank_ends_the_run_with_one_message_naming_it(corpus, tmp_path, kill, status, said):
     (tmp_path / "fault").mkdir()
     (tmp_path / "fault" / "sitecustomize.py").write_text(FAULT.replace("KILL", kill))
     started = time.monotonic()
-    run = _train(corpus, tmp_path / "model", "--nproc", "2", path=str(tmp_path / "fault"))
+    run = _train(corpus, tmp_path / "model", "--nproc", "2", path=str(tmp_path / "fault"), timeout="5")
     assert time.monotonic() - started < 30
     assert run.returncode == 1
     assert said in run.stderr
