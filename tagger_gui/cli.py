@@ -2,7 +2,7 @@
 
     tagger-gui [FILE] [--screenshot OUT.png]          open the window (on FILE)
     tagger-gui train TRAIN [--dev DEV] --out MODEL [--preset NAME] [--epochs N]
-                   [--device D] [--column upos|xpos|N] [--seed S] [--max-minutes M]
+                   [--device D] [--column upos|xpos|N] [--seed S] [--max-minutes M] [--nproc N]
     tagger-gui evaluate MODEL DATA [--json]
     tagger-gui predict MODEL INPUT --out OUTPUT [--scores SCORES.tsv]
     tagger-gui convert INPUT OUTPUT [--from FMT] [--to FMT] [--column upos|xpos|N]
@@ -23,8 +23,10 @@ predicted tag). Tabs and line breaks inside words are written as spaces.
 Bad arguments, unreadable files, malformed data and broken models give one line
 on stderr and exit status 2; the device and every output path are checked before
 any work starts. Ctrl-C during training stops after the current batch and saves
-the best model so far. When the reader of stdout goes away (``| head -1``) the
-command ends quietly with status 141, as Unix tools ended by SIGPIPE do.
+the best model so far. ``train`` also runs as the ranks of ``torchrun``
+(DistributedDataParallel, ``ml.distributed``); ``--nproc N`` starts N local ranks
+itself. When the reader of stdout goes away (``| head -1``) the command ends
+quietly with status 141, as Unix tools ended by SIGPIPE do.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ from tagger_gui.core.formats.stream import ChunkReader, writing
 from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save_bundle
 from tagger_gui.ml.config import PRESETS, preset_config
 from tagger_gui.ml.devices import check_device
+from tagger_gui.ml.distributed import (
+    LaunchError, RankFailure, World, environment_world_size, join_from_environment, launch_local, leave, rank_failure,
+)
 from tagger_gui.ml.metrics import Evaluation
 from tagger_gui.ml.corpus_predict import predict_stream, prefetched
 from tagger_gui.ml.progress import RunClock, ending_sentence, start_sentence
@@ -82,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not argv or argv[0] not in (*SUBCOMMANDS, "-h", "--help"):
             return _window(argv)
         args = _parser().parse_args(argv)
+        args.argv = argv
         _check_before_work(args)
         code = args.run(args)
         sys.stdout.flush()  # a reader that has gone shows here, not in the interpreter's last flush
@@ -163,6 +169,9 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-minutes", type=float,
                    help="stop after M minutes, ending the learning-rate schedule on time (0 = no limit; "
                         "default: the preset's)")
+    p.add_argument("--nproc", type=int, default=1,
+                   help="train with N processes on this machine (DistributedDataParallel, one thread each); "
+                        "or run the command under torchrun")
     p.set_defaults(run=_train)
 
 
@@ -272,7 +281,25 @@ def _stop_on_ctrl_c() -> Iterator[threading.Event]:
         signal.signal(signal.SIGINT, previous)
 
 
+@contextlib.contextmanager
+def _naming_the_rank(world: World | None) -> Iterator[None]:
+    """Under DDP, any failure of this rank becomes a ``RankFailure`` that names it."""
+    try:
+        yield
+    except Exception as error:
+        if world is None:
+            raise
+        raise rank_failure(world, error, _one_line(error)) from error
+
+
 def _train(args: argparse.Namespace) -> int:
+    if args.nproc > 1 and environment_world_size() <= 1:
+        try:
+            launch_local(args.nproc, args.argv)  # each rank runs this same command line under torchrun's variables
+        except LaunchError as error:
+            print(f"{PROG}: {error}", file=sys.stderr)
+            return 1
+        return 0
     train = read_file(args.train, tag_column=args.column)
     if args.dev:
         dev = read_file(args.dev, tag_column=args.column)
@@ -283,12 +310,22 @@ def _train(args: argparse.Namespace) -> int:
     if args.max_minutes == 0:
         overrides["max_minutes"] = None
     config = preset_config(args.preset, **overrides)
-    hooks = _ProgressHooks()
+    world = join_from_environment(config.device)
+    if world is not None:
+        config = config.replace(device=world.device)
+    hooks = _ProgressHooks() if world is None or world.is_main else None
     try:
-        with _stop_on_ctrl_c() as stop:
-            result = Trainer(config, hooks).fit(train, dev, should_stop=stop)
+        with _stop_on_ctrl_c() as stop, _naming_the_rank(world):
+            result = Trainer(config, hooks, world=world).fit(train, dev, should_stop=stop)
+    except RankFailure as failure:
+        print(f"{PROG}: {failure}", file=sys.stderr)
+        return failure.exit_status
     finally:
-        hooks.close()
+        if hooks is not None:
+            hooks.close()
+        leave(world)
+    if world is not None and not world.is_main:
+        return 0  # rank 0 reports and saves
     ending = ending_sentence(result, config.epochs, config.max_minutes)
     if result.tagger is None:
         print(f"{PROG}: {ending} No model saved.", file=sys.stderr)

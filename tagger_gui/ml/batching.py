@@ -206,6 +206,18 @@ def length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.Gener
     return batches
 
 
+def rank_share(batches: Sequence[np.ndarray], rank: int, world_size: int) -> list[np.ndarray]:
+    """Rank ``rank``'s share of an epoch's ``batches``: every ``world_size``-th one, from ``rank`` on.
+
+    Every rank gets the same number of batches, ``len(batches) // world_size`` (at
+    least 1), since DistributedDataParallel steps all ranks together: the few left
+    over are skipped this epoch (the next epoch's shuffle differs). With fewer
+    batches than ranks, ranks repeat batches.
+    """
+    count = max(1, len(batches) // world_size)
+    return [batches[(rank + world_size * i) % len(batches)] for i in range(count)]
+
+
 def sorted_batches(lengths: np.ndarray, max_tokens: int) -> list[np.ndarray]:
     """Split sentence indices, sorted by length, into batches of at most ``max_tokens`` padded tokens.
 

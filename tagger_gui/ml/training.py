@@ -21,9 +21,10 @@ import torch
 import torch.nn.functional as F
 
 from tagger_gui.core.corpus import Sentence, TagSet
-from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows
+from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows, rank_share
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.devices import TrainingError, resolve_device
+from tagger_gui.ml.distributed import World, shared_vocab_and_model
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.runtime import configure_torch
 from tagger_gui.ml.threads import ThreadTuner
@@ -68,6 +69,9 @@ class _Run:
     stop: Callable[[], bool]
     deadline: float | None
     tuner: ThreadTuner
+    net: torch.nn.Module
+    """What the training step runs: the model, or the model in DistributedDataParallel."""
+    world: World | None = None
     started: float = dataclasses.field(default_factory=time.monotonic)
     behind_time: bool = False
     step: int = 0
@@ -80,11 +84,18 @@ class _Run:
 class Trainer:
     """Trains a tagger with one ``TrainConfig``; ``fit`` may be called once per run."""
 
-    def __init__(self, config: TrainConfig, hooks: TrainingHooks | None = None, *, threads: int | None = None) -> None:
-        """``threads``: a fixed CPU thread count; ``None``: chosen from the free cores and adapted (``ml.threads``)."""
+    def __init__(
+        self, config: TrainConfig, hooks: TrainingHooks | None = None, *, threads: int | None = None,
+        world: World | None = None,
+    ) -> None:
+        """``threads``: a fixed CPU thread count; ``None``: chosen from the free cores and adapted (``ml.threads``).
+
+        ``world``: train as one rank of a process group (``ml.distributed``); ``None``: alone.
+        """
         self.config = config
         self.hooks = hooks or TrainingHooks()
         self.threads = threads
+        self.world = world
 
     def fit(
         self,
@@ -116,6 +127,8 @@ class Trainer:
                 history.append(summary)
                 self.hooks.on_epoch_end(summary)
                 self._check_pace(epoch, run)
+                if run.world is not None:  # one learning-rate schedule for every rank
+                    run.behind_time = run.world.any(run.behind_time)
                 if self._patience_spent(epoch, run):
                     run.stopped = "early_stopping"
                     break
@@ -142,8 +155,13 @@ class Trainer:
         torch.manual_seed(config.seed)
         rng = np.random.default_rng(config.seed)
         train, dev = self._split(train, dev, rng)
+        words, tag_names = [s.words for s in train], self._tag_names(train, dev, tagset)
         try:
-            vocab, model = vocab_and_model(config, [s.words for s in train], self._tag_names(train, dev, tagset), start_from)
+            if self.world is None:
+                vocab, model = vocab_and_model(config, words, tag_names, start_from)
+            else:  # rank 0 builds the vocabulary and its weights go to every rank
+                vocab, model = shared_vocab_and_model(self.world, config, lambda: vocab_and_model(
+                    config, words, tag_names, start_from))
         except ValueError as error:  # a warm start that changes the model's shape
             raise TrainingError(str(error)) from None
         model = model.to(device)
@@ -153,6 +171,7 @@ class Trainer:
         run = _Run(
             tagger, self._optimizer(model), table, data, dev, self._word_drop_probabilities(vocab, device),
             rng, stop_check(should_stop), self._deadline(), tuner,
+            net=model if self.world is None else self.world.wrap(model), world=self.world,
         )
         tuner.start()
         self.hooks.on_start(TrainingInfo(
@@ -160,7 +179,7 @@ class Trainer:
             train_words=data.words,
             dev_sentences=len(dev),
             tags=len(vocab.tags),
-            batches_per_epoch=len(length_batches(data.lengths, config.batch_size)),
+            batches_per_epoch=len(self._batches(run, None)),
             parameters=sum(p.numel() for p in model.parameters()),
             device=str(device),
             epochs=config.epochs,
@@ -229,8 +248,7 @@ class Trainer:
         loss, words = trained
         seconds = time.monotonic() - started
         evaluated = run.dev and (epoch % self.config.eval_every == 0 or epoch == self.config.epochs)
-        run.tagger.model.eval()  # no dropout while scoring dev: the same figure a later evaluation gives
-        dev_accuracy = run.tagger.evaluate(run.dev).accuracy if evaluated else None
+        dev_accuracy = self._dev_accuracy(run) if evaluated else None
         return EpochSummary(
             epoch=epoch,
             train_loss=loss,
@@ -241,13 +259,28 @@ class Trainer:
             threads=run.tuner.threads,
         )
 
+    @staticmethod
+    def _dev_accuracy(run: _Run) -> float:
+        """Accuracy on dev, measured on rank 0 alone under DDP (its weights are every rank's)."""
+        run.tagger.model.eval()  # no dropout while scoring dev: the same figure a later evaluation gives
+        if run.world is None:
+            return run.tagger.evaluate(run.dev).accuracy
+        return run.world.from_main(lambda: run.tagger.evaluate(run.dev).accuracy)
+
+    def _batches(self, run: _Run, rng: np.random.Generator | None) -> list[np.ndarray]:
+        """An epoch's length batches (shuffled with ``rng``); under DDP this rank's share of them."""
+        batches = length_batches(run.data.lengths, self.config.batch_size, rng=rng)
+        return batches if run.world is None else rank_share(batches, run.world.rank, run.world.size)
+
     def _train_epoch(self, epoch: int, run: _Run) -> tuple[float, int] | None:
         """One pass over shuffled batches: ``(mean batch loss, words)``, or ``None`` if interrupted."""
         run.tagger.model.train()
-        batches = length_batches(run.data.lengths, self.config.batch_size, rng=run.rng)
+        batches = self._batches(run, run.rng)
         total, words, started = 0.0, 0, time.monotonic()
         for number, batch in enumerate(batches, 1):
             reason = self._interruption(run)
+            if run.world is not None:  # every rank leaves at the same batch
+                reason = run.world.agree_on_stop(reason)
             if reason:
                 run.stopped = reason
                 return None
@@ -277,7 +310,7 @@ class Trainer:
         if run.drop is not None:
             dropped = torch.rand(inputs.word_ids.shape, device=device) < run.drop[inputs.word_ids]
             inputs.word_ids = inputs.word_ids.masked_fill(dropped, UNK)
-        log_probs = model(inputs)
+        log_probs = run.net(inputs)
         # cross_entropy's log_softmax leaves log-probabilities unchanged; it is used for its label smoothing.
         loss = F.cross_entropy(
             log_probs.flatten(0, 1), gold.to(device).flatten(),
