@@ -274,13 +274,24 @@ class ScoreTable(QWidget):
             self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Columns as wide as their header (never elided) and their text, the fixed ones at most 160 px wider."""
-        header, table = self.table.horizontalHeader(), self.table
+        """Columns as wide as their header (never elided) and their text, the fixed ones at most 160 px wider.
+
+        The texts are measured directly (in bold, an upper bound for every cell), not through the view's
+        ``sizeHintForColumn``, which asks the model and the delegate for every cell and role: this runs
+        on every change of sentence.
+        """
+        header, table, model = self.table.horizontalHeader(), self.table, self.model
         bold = QFont(table.font())
         bold.setBold(True)
-        number = QFontMetrics(bold).horizontalAdvance("-88.88") + CELL_PADDING
-        for column in range(self.model.columnCount()):
-            cells = table.sizeHintForColumn(column) + CELL_PADDING if column < len(ScoreTableModel.FIXED) else number
+        metrics = QFontMetrics(bold)
+        number = metrics.horizontalAdvance("-88.88") + CELL_PADDING
+        rows = model.rowCount()
+        for column in range(model.columnCount()):
+            if column < len(ScoreTableModel.FIXED):
+                texts = (model.data(model.index(row, column)) or "" for row in range(rows))
+                cells = max((metrics.horizontalAdvance(str(text)) for text in texts), default=0) + CELL_PADDING
+            else:
+                cells = number
             header.resizeSection(column, max(header.sectionSizeHint(column), min(cells, MAX_FIXED_WIDTH)))
 
 
