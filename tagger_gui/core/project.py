@@ -170,15 +170,9 @@ class Project:
             train_settings=dict(settings),
             model_path=(path.parent / model) if model else None,
             dev_choice=DevChoice.from_dict(data["dev_choice"]) if "dev_choice" in data else DevChoice(),
-            effort=_object(data.get("effort", {}), "effort"),
-            review=_object(data.get("review", {}), "review"),
+            effort=expect(data.get("effort", {}), dict, "effort"),
+            review=expect(data.get("review", {}), dict, "review"),
         )
-
-
-def _object(value: object, name: str) -> dict:
-    if not isinstance(value, dict):
-        raise ValueError(f"{name} must be a JSON object, not {type(value).__name__}")
-    return value
 
 
 def _relative(model_path: Path | None, folder: Path) -> str | None:

@@ -46,9 +46,9 @@ class PredictionStore(QObject):
         self.corpus = document.corpus
         self.auto_predict = auto_predict
         self._after: list[Callable[[], None]] = []
-        self._was_running = False
         self.cache.listeners.append(self.changed.emit)
         self.session.model_listeners.append(self._on_model_changed)
+        self.session.jobs.watch(PREDICTION, self.running_changed.emit)
         self.session.jobs.listeners.append(self._on_job_changed)
 
     @property
@@ -106,10 +106,6 @@ class PredictionStore(QObject):
             self.predict_corpus()
 
     def _on_job_changed(self, job) -> None:
-        running = self.is_running
-        if running != self._was_running:
-            self._was_running = running
-            self.running_changed.emit(running)
         if job is None:
             self._run_waiting_actions()
 

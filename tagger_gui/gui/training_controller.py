@@ -42,12 +42,12 @@ class TrainingController(QObject):
         self.session = document.session
         self._generation = 0  # bumped when another project opens: older runs' results are dropped
         self.session.model_listeners.append(self.model_changed.emit)
+        self.session.jobs.watch(TRAINING, self._on_running_changed)
         self.session.jobs.listeners.append(self._on_job_changed)
         panel.train_requested.connect(self.start)
         panel.stop_requested.connect(self.stop)
         document.loaded.connect(self._on_project_loaded)
         document.about_to_save.connect(self._move_untitled_model)
-        self._was_running = False
         self._on_project_loaded()
 
     @property
@@ -123,12 +123,11 @@ class TrainingController(QObject):
         self.panel.show_failure(message)
         show_failure(self.window, "Training failed", message, details)
 
-    def _on_job_changed(self, job) -> None:
-        running = self.is_running
-        if running != self._was_running:
-            self._was_running = running
-            self.panel.set_running(running)
-            self.running_changed.emit(running)
+    def _on_running_changed(self, running: bool) -> None:
+        self.panel.set_running(running)
+        self.running_changed.emit(running)
+
+    def _on_job_changed(self, _job) -> None:
         self.panel.train_button.setEnabled(self.session.jobs.is_free)
 
     # ---------------------------------------------------------------- models

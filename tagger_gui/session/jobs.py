@@ -184,6 +184,18 @@ class JobSlot:
     def is_running(self, name: str) -> bool:
         return self.current is not None and self.current.name == name
 
+    def watch(self, name: str, callback: Callable[[bool], None]) -> None:
+        """Call ``callback(running)`` each time a job called ``name`` starts or ends (not on other changes)."""
+        state = {"running": self.is_running(name)}
+
+        def on_change(_job: Job | None) -> None:
+            running = self.is_running(name)
+            if running != state["running"]:
+                state["running"] = running
+                callback(running)
+
+        self.listeners.append(on_change)
+
     def start(self, job: Job, *, replace: bool = False) -> bool:
         """Run ``job`` now, or once a preemptible (or, with ``replace``, any) running job has stopped.
 

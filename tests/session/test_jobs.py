@@ -109,3 +109,14 @@ def test_background_work_never_pushes_other_background_work_aside():
     slot.start(retrain)
     assert not slot.start(recording_job("corpus prediction", log, preemptible=True))
     assert not retrain.cancelled and slot.current is retrain
+
+
+def test_watch_reports_only_when_the_named_job_starts_or_ends():
+    runner, log, seen = ManualRunner(), [], []
+    slot = JobSlot(runner)
+    slot.watch("training", seen.append)
+    slot.start(recording_job("evaluation", log))
+    runner.finish(0)
+    slot.start(recording_job("training", log))
+    runner.finish(1)
+    assert seen == [True, False]

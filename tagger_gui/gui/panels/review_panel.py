@@ -86,12 +86,12 @@ class ReviewPanel(QWidget):
         self.document = document
         self.session = document.session
         self.result: FinderResult | None = None
-        self._was_running = False
         self._build_controls()
         self._build_list()
         self._build_layout()
         document.loaded.connect(self._on_project_loaded)
         document.about_to_save.connect(self._keep_in_project)
+        self.session.jobs.watch(ERROR_FINDER, self._on_running_changed)
         self.session.jobs.listeners.append(self._on_job_changed)
         self._on_project_loaded()
 
@@ -289,11 +289,11 @@ class ReviewPanel(QWidget):
         self.stop_button.setEnabled(running)
         self.folds_spin.setEnabled(not running)
         self.epochs_spin.setEnabled(not running)
-        if running != self._was_running:
-            self._was_running = running
-            if not running:
-                self.progress.setFormat("")
-            self.running_changed.emit(running)
+
+    def _on_running_changed(self, running: bool) -> None:
+        if not running:
+            self.progress.setFormat("")
+        self.running_changed.emit(running)
 
     # --------------------------------------------------------- handlers
     def _on_progress(self, progress: FinderProgress) -> None:
