@@ -21,6 +21,7 @@ from tagger_gui.ml.progress import RunClock
 from tagger_gui.ml.runtime import freeze_long_lived
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingHooks, TrainingInfo, TrainResult
 from tagger_gui.session.jobs import Report, Throttle
+from tagger_gui.session.untagged import UntaggedText, VectorCache
 
 
 @dataclass
@@ -31,15 +32,25 @@ class TrainingData:
     dev: list[Sentence]
     tagset: TagSet
     dev_description: str = ""
+    untagged: UntaggedText = field(default_factory=UntaggedText)
 
     @classmethod
-    def snapshot(cls, train: list[Sentence], dev: list[Sentence], tagset: TagSet, dev_description: str = "") -> "TrainingData":
+    def snapshot(cls, train: list[Sentence], dev: list[Sentence], tagset: TagSet, dev_description: str = "",
+                 untagged: UntaggedText | None = None) -> "TrainingData":
         """Copies of the sentences. They live as long as the run and hold no reference cycles, so they are
         moved out of the cyclic GC's reach (``gc.freeze``): a full collection in the UI thread would
         otherwise rescan hundreds of thousands of tokens and stall the window for a third of a second."""
-        data = cls([s.copy() for s in train], [s.copy() for s in dev], tagset.copy(), dev_description)
+        data = cls([s.copy() for s in train], [s.copy() for s in dev], tagset.copy(), dev_description,
+                   untagged or UntaggedText())
         freeze_long_lived()
         return data
+
+
+@dataclass
+class Stage:
+    """A step before the first epoch, e.g. learning word vectors from the untagged text."""
+
+    text: str
 
 
 @dataclass
@@ -115,12 +126,19 @@ class ReportingHooks(TrainingHooks):
 
 
 def training_task(
-    config: TrainConfig, data: TrainingData, previous: Tagger | None
+    config: TrainConfig, data: TrainingData, previous: Tagger | None, cache: VectorCache | None = None, *,
+    warm: bool = False,
 ) -> Callable[[threading.Event, Report], TrainingOutcome]:
-    """The job task of one run: train, then score ``previous`` on the same dev sentences."""
+    """The job task of one run: train (``warm``: from ``previous``'s weights), then score ``previous``
+    on the same dev sentences. With a ``cache``, a new model learns from ``data.untagged`` too."""
 
     def task(stop: threading.Event, report: Report) -> TrainingOutcome:
-        result = Trainer(config, ReportingHooks(report)).fit(data.train, data.dev, tagset=data.tagset, should_stop=stop)
+        start_from = previous if warm else None
+        vectors = None
+        if cache is not None and not warm:
+            vectors = cache.vectors(data.untagged, config.raw_dim, lambda text: report(Stage(text)))
+        result = Trainer(config, ReportingHooks(report)).fit(
+            data.train, data.dev, tagset=data.tagset, should_stop=stop, start_from=start_from, raw_vectors=vectors)
         return compare_with(previous, result, data.dev)
 
     return task
