@@ -64,6 +64,10 @@ class TrainConfig:
         "linear", "'constant', or 'linear': the learning rate falls steadily to 5% of 'lr' by the last epoch."
     )
     batch_size: int = _field(64, "Sentences per training batch (batches hold sentences of equal length).")
+    scale_to_data: bool = _field(
+        True, "Choose the model size, epochs, batch size and dev checks from the number of tagged words"
+        " (the table in the README); off: use the settings below as they are.",
+    )
     epochs: int = _field(50, "Maximum passes over the training data.")
     eval_every: int = _field(
         1, "Measure dev accuracy every this many epochs and after the last; the best is picked among those."

@@ -19,6 +19,7 @@ from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.progress import RunClock
 from tagger_gui.ml.runtime import freeze_long_lived
+from tagger_gui.ml.schedule import train_config
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingHooks, TrainingInfo, TrainResult
 from tagger_gui.session.jobs import Report, Throttle
 from tagger_gui.session.untagged import UntaggedText, VectorCache
@@ -130,14 +131,16 @@ def training_task(
     warm: bool = False,
 ) -> Callable[[threading.Event, Report], TrainingOutcome]:
     """The job task of one run: train (``warm``: from ``previous``'s weights), then score ``previous``
-    on the same dev sentences. With a ``cache``, a new model learns from ``data.untagged`` too."""
+    on the same dev sentences. ``config`` is scaled to the data if it asks for it (``ml.schedule``);
+    with a ``cache``, a new model learns from ``data.untagged`` too."""
 
     def task(stop: threading.Event, report: Report) -> TrainingOutcome:
         start_from = previous if warm else None
+        settings = train_config(config, sum(s.tagged_count for s in data.train))
         vectors = None
         if cache is not None and not warm:
-            vectors = cache.vectors(data.untagged, config.raw_dim, lambda text: report(Stage(text)))
-        result = Trainer(config, ReportingHooks(report)).fit(
+            vectors = cache.vectors(data.untagged, settings.raw_dim, lambda text: report(Stage(text)))
+        result = Trainer(settings, ReportingHooks(report)).fit(
             data.train, data.dev, tagset=data.tagset, should_stop=stop, start_from=start_from, raw_vectors=vectors)
         return compare_with(previous, result, data.dev)
 
