@@ -11,11 +11,13 @@ stops at the target (C - 1, C = the default preset's full-data dev accuracy, 95.
 ``--full-accuracy`` says otherwise) or at 60% of the train tokens. Costs: tokens, key
 presses under the tag editor's bindings, and Ringger et al. (2008) modelled seconds.
 For the best strategy a fresh model is trained from scratch on its chosen sentences.
-It also times one loop retrain (warm start) on the first 2,000 train sentences.
+It also times one loop retrain (warm start) on the first 2,000 train sentences. As in the
+app, the models also learn from the untagged text (word vectors from all of train's words,
+``ml.raw_vectors``) unless ``--no-raw``.
 
     .venv/bin/python benchmarks/annotation_sim.py [--data DIR] [--json OUT] [--plot OUT.png]
         [--train-limit N] [--dev-limit N] [--rounds N] [--max-minutes M] [--uncertainty NAME]
-        [--diversity] [--overhead TOKENS] [--threads N]
+        [--diversity] [--overhead TOKENS] [--threads N] [--no-raw]
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ from tagger_gui.core.formats import read_file  # noqa: E402
 from tagger_gui.core.resources import load_tagset_preset  # noqa: E402
 from tagger_gui.ml.active import UNCERTAINTY_STRATEGIES  # noqa: E402
 from tagger_gui.ml.config import preset_config  # noqa: E402
+from tagger_gui.ml.raw_vectors import learn_vectors  # noqa: E402
 from tagger_gui.ml.schedule import scaled_config  # noqa: E402
 from tagger_gui.ml.simulate import LoopRun, LoopSettings, fresh_accuracy, simulate  # noqa: E402
 from tagger_gui.ml.training import Trainer  # noqa: E402
+from tagger_gui.session.untagged import MIN_COUNT  # noqa: E402
 
 from benchmarks.plotting import Panel, save_panels  # noqa: E402
 
@@ -63,6 +67,7 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--pool", type=int, default=2000, help="untagged sentences scored per round (0 = all)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--no-raw", action="store_true", help="no word vectors from the untagged text")
     parser.add_argument("--no-retrain-timing", action="store_true", help="skip timing a retrain on 2,000 sentences")
     return parser.parse_args()
 
@@ -107,7 +112,7 @@ def _summary_row(name: str, run: LoopRun, target: float, scratch: bool = False) 
     }
 
 
-def _run_strategies(args, train, dev, names, base, target: float) -> dict[str, LoopRun]:
+def _run_strategies(args, train, dev, names, base, target: float, vectors) -> dict[str, LoopRun]:
     strategies = ["in_order", "random", args.uncertainty]
     started, budget = time.monotonic(), args.max_minutes * 60
     runs: dict[str, LoopRun] = {}
@@ -119,7 +124,8 @@ def _run_strategies(args, train, dev, names, base, target: float) -> dict[str, L
             seed=args.seed, max_rounds=args.rounds, overhead=args.overhead,
         )
         print(f"== {strategy}", flush=True)
-        runs[strategy] = simulate(train, dev, names, base, settings, deadline=time.monotonic() + share)
+        runs[strategy] = simulate(train, dev, names, base, settings, deadline=time.monotonic() + share,
+                                  vectors=vectors)
         for p in runs[strategy].points:
             print(f"  round {p.round:3d}  {p.sentences:5d} sentences  {100 * p.fraction:5.1f}% tokens  "
                   f"dev {100 * p.dev_accuracy:.2f}  keys {p.keys}  {p.seconds / 3600:.1f} h  "
@@ -161,11 +167,11 @@ def _retrain_2000(train, names, base) -> dict:
     return {"retrain_2000_s": warm, "retrain_2000_scratch_s": time.monotonic() - started}
 
 
-def _fresh(best_run: LoopRun, train, dev, names, base, target: float) -> dict:
+def _fresh(best_run: LoopRun, train, dev, names, base, target: float, vectors) -> dict:
     """A model trained from scratch on the best strategy's chosen sentences (up to the target if reached)."""
     hit = _reached(best_run, target) or best_run.points[-1]
     chosen = best_run.chosen[: hit.sentences]
-    accuracy = fresh_accuracy(train, chosen, dev, names, base, seed=best_run.settings.seed + 1)
+    accuracy = fresh_accuracy(train, chosen, dev, names, base, seed=best_run.settings.seed + 1, vectors=vectors)
     return {"sentences": hit.sentences, "loop_dev_accuracy": round(100 * hit.dev_accuracy, 3),
             "fresh_dev_accuracy": round(100 * accuracy, 3)}
 
@@ -191,7 +197,9 @@ def main() -> None:
     train, dev = train[: args.train_limit or None], dev[: args.dev_limit or None]
     names, base = _tag_names(train), preset_config("default", seed=args.seed)
     target = args.full_accuracy - 1.0
-    runs = _run_strategies(args, train, dev, names, base, target)
+    # The app learns word vectors from every sentence of the project, tagged or not: here all of train's text.
+    vectors = None if args.no_raw else learn_vectors([s.words for s in train], base.raw_dim, min_count=MIN_COUNT)
+    runs = _run_strategies(args, train, dev, names, base, target, vectors)
     rows = [_summary_row("in_order_scratch", runs["in_order"], target, scratch=True),
             _summary_row("in_order_pre", runs["in_order"], target)]
     rows += [_summary_row(name, run, target) for name, run in runs.items() if name != "in_order"]
@@ -205,7 +213,7 @@ def main() -> None:
         "time_ratio_vs_scratch": ratio,
         "time_ratio_is_lower_bound": lower_bound,
         "keys_per_token": best["keys_per_token"],
-        "fresh_model_on_best_choice": _fresh(runs[best["strategy"]], train, dev, names, base, target),
+        "fresh_model_on_best_choice": _fresh(runs[best["strategy"]], train, dev, names, base, target, vectors),
         "strategies": rows,
         "curves": {name: [_point_dict(p) for p in run.points] for name, run in runs.items()},
         "settings": {k: str(v) for k, v in vars(args).items()},

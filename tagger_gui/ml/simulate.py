@@ -32,6 +32,7 @@ from tagger_gui.ml.active import STRATEGIES, rank_sentences
 from tagger_gui.ml.annotation_cost import RANKED_DIGITS, SentenceCost, sentence_cost
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Prediction, Tagger
+from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.schedule import scaled_config
 from tagger_gui.ml.training import Trainer
 from tagger_gui.ml.warm_start import shape_differences
@@ -141,6 +142,7 @@ def simulate(
     settings: LoopSettings,
     *,
     deadline: float | None = None,
+    vectors: RawVectors | None = None,
 ) -> LoopRun:
     """Run one simulated annotator over ``train`` (gold tags as its answers); dev accuracy on ``dev``.
 
@@ -151,6 +153,8 @@ def simulate(
         base: the settings the loop scales (``scaled_config``).
         settings: the annotator's strategy and the stopping rule.
         deadline: a ``time.monotonic()`` value after which the run stops at the end of a round.
+        vectors: word vectors from the untagged text (as the app learns them from the project's
+            sentences), an input of the first model and so of every warm-started one.
     """
     run = LoopRun(settings)
     total_tokens = sum(len(s.tokens) for s in train)
@@ -165,7 +169,7 @@ def simulate(
         untagged = [i for i in untagged if i not in picked]
         run.chosen += batch
         tokens += sum(len(train[i].tokens) for i in batch)
-        seconds, warm = _retrain(run, [train[i] for i in run.chosen], tag_names, base, tokens)
+        seconds, warm = _retrain(run, [train[i] for i in run.chosen], tag_names, base, tokens, vectors)
         accuracy = run.tagger.evaluate(dev).accuracy
         run.points.append(Point(
             len(run.points) + 1, len(run.chosen), tokens, tokens / total_tokens, totals.keys, totals.seconds,
@@ -215,7 +219,8 @@ def _costs(sentence: Sentence, tag_names: Sequence[str], prediction: Prediction 
 
 
 def _retrain(
-    run: LoopRun, tagged: list[Sentence], tag_names: Sequence[str], base: TrainConfig, tokens: int
+    run: LoopRun, tagged: list[Sentence], tag_names: Sequence[str], base: TrainConfig, tokens: int,
+    vectors: RawVectors | None,
 ) -> tuple[float, bool]:
     """Retrain ``run.tagger`` on ``tagged`` (warm-started when the shape allows); ``(seconds, warm)``."""
     old, base = run.tagger, base.replace(dev_fraction=0.0, seed=run.settings.seed)
@@ -224,7 +229,8 @@ def _retrain(
     if not warm:
         config = scaled_config(base, tokens)
     started = time.monotonic()
-    result = Trainer(config).fit(tagged, tagset=TagSet(tag_names), start_from=old if warm else None)
+    result = Trainer(config).fit(tagged, tagset=TagSet(tag_names), start_from=old if warm else None,
+                                 raw_vectors=vectors)
     run.tagger = result.tagger
     return time.monotonic() - started, warm
 
@@ -244,10 +250,11 @@ def _stop_reason(run: LoopRun, total_tokens: int, deadline: float | None) -> str
 
 def fresh_accuracy(
     train: Sequence[Sentence], chosen: Sequence[int], dev: Sequence[Sentence], tag_names: Sequence[str],
-    base: TrainConfig, seed: int = 1,
+    base: TrainConfig, seed: int = 1, vectors: RawVectors | None = None,
 ) -> float:
     """Dev accuracy of a model trained from scratch on the ``chosen`` sentences (a model that did not choose them)."""
     sentences = [train[i] for i in chosen]
     tokens = sum(len(s.tokens) for s in sentences)
     config = scaled_config(base.replace(dev_fraction=0.0, seed=seed), tokens)
-    return Trainer(config).fit(sentences, tagset=TagSet(tag_names)).tagger.evaluate(dev).accuracy
+    result = Trainer(config).fit(sentences, tagset=TagSet(tag_names), raw_vectors=vectors)
+    return result.tagger.evaluate(dev).accuracy
