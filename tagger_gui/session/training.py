@@ -136,7 +136,11 @@ def training_task(
 
     def task(stop: threading.Event, report: Report) -> TrainingOutcome:
         start_from = previous if warm else None
-        settings = train_config(config, sum(s.tagged_count for s in data.train))
+        tokens = sum(s.tagged_count for s in data.train)
+        settings = train_config(config, tokens)
+        if settings != config:
+            report(Stage(f"settings scaled to {tokens:,} tagged words: {settings.num_layers} LSTM layer(s), "
+                         f"{settings.epochs} epochs, batches of {settings.batch_size}"))
         vectors = None
         if cache is not None and not warm:
             vectors = cache.vectors(data.untagged, settings.raw_dim, lambda text: report(Stage(text)))

@@ -13,7 +13,8 @@ from tagger_gui.session import InlineRunner, Session, SessionError
 from tagger_gui.session.models import previous_folder
 from tagger_gui.session.training import TrainingOutcome
 
-TINY = dict(embedding_dim=16, hidden_dim=16, num_layers=1, char_hidden=16, batch_size=4, epochs=2, device="cpu")
+TINY = dict(embedding_dim=16, hidden_dim=16, num_layers=1, char_hidden=16, batch_size=4, epochs=2, device="cpu",
+            scale_to_data=False)
 
 
 @pytest.fixture
@@ -23,10 +24,10 @@ def session(tmp_path) -> Session:
     return Session(project, InlineRunner(), data_folder=tmp_path / "data")
 
 
-def train(session: Session, **overrides) -> TrainingOutcome:
+def train(session: Session, events: list | None = None, **overrides) -> TrainingOutcome:
     outcomes = []
     session.start_training(preset_config("default", **{**TINY, **overrides}), session.training_data(),
-                           on_event=lambda event: None, on_done=outcomes.append,
+                           on_event=(events if events is not None else []).append, on_done=outcomes.append,
                            on_failed=lambda message, details: pytest.fail(message))
     return outcomes[0]
 
@@ -37,6 +38,17 @@ def test_a_first_model_is_adopted_and_saved_beside_the_project(session, tmp_path
     assert session.tagger is outcome.result.tagger
     assert session.project.model_path == tmp_path / "work.model"
     assert (tmp_path / "work.model" / "model.safetensors").is_file()
+
+
+def test_a_train_scaled_to_the_data_says_what_it_chose(session):
+    from tagger_gui.session.training import Stage
+
+    events = []
+    outcome = train(session, events, scale_to_data=True, max_minutes=None)
+    config = outcome.result.tagger.config
+    assert (config.num_layers, config.epochs, config.scale_to_data) == (1, 20, False)  # under 5,000 words
+    said = [e.text for e in events if isinstance(e, Stage)]
+    assert said and said[0].startswith("settings scaled to") and "20 epochs, batches of 16" in said[0]
 
 
 def test_a_worse_model_does_not_replace_the_current_one(session):

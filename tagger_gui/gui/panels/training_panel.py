@@ -240,7 +240,10 @@ class TrainingPanel(QWidget):
 
     def _on_scale_toggled(self, scaled: bool) -> None:
         for name in SCALED_FIELDS:
-            self._editors[name].setEnabled(not scaled)
+            editor = self._editors[name]
+            editor.setEnabled(not scaled)
+            editor.setToolTip("Chosen from the number of tagged words while “Scale to the data” is on (the log"
+                              " says what was chosen)." if scaled else TrainConfig.help(name))
 
     def _on_preset_changed(self, name: str) -> None:
         self._apply_config(preset_config(name, device=self.device_box.currentData() or "auto"))
