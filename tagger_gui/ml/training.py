@@ -382,6 +382,10 @@ class Trainer:
         tagger = run.tagger if run.best_state is not None else None
         if tagger is not None:
             tagger.model.load_state_dict(run.best_state)
+            if run.dev and run.best_dev is None:
+                # Stopped (or out of time) before the first dev check: measure the kept weights now, or the
+                # owner could not compare this model with the one it would replace.
+                run.best_dev = self._dev_accuracy(run)
             tagger.model.eval()
             tagger.info = {
                 "history": [dataclasses.asdict(h) for h in history],

@@ -143,7 +143,7 @@ def training_task(
                          f"{settings.epochs} epochs, batches of {settings.batch_size}"))
         vectors = None
         if cache is not None and not warm:
-            vectors = cache.vectors(data.untagged, settings.raw_dim, lambda text: report(Stage(text)))
+            vectors = cache.vectors(data.untagged, settings.raw_dim, lambda text: report(Stage(text)), stop.is_set)
         result = Trainer(settings, ReportingHooks(report)).fit(
             data.train, data.dev, tagset=data.tagset, should_stop=stop, start_from=start_from, raw_vectors=vectors)
         return compare_with(previous, result, data.dev)

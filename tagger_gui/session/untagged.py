@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from tagger_gui.core.formats import read_file
+from tagger_gui.core.formats.stream import ChunkReader
 from tagger_gui.ml.raw_vectors import RawVectors, learn_vectors, text_fingerprint
 
 MIN_COUNT = 1
@@ -56,12 +56,21 @@ class UntaggedText:
                 raise UntaggedTextError(f"{file}: cannot read the raw text file: {error.strerror or error}") from None
         return digest.hexdigest()
 
-    def read(self) -> list[Sequence[str]]:
-        """The project's sentences and every file's (``UntaggedTextError`` naming the file and line)."""
+    def read(self, should_stop: Callable[[], bool] = lambda: False,
+             report: Callable[[str], None] = lambda _: None) -> list[Sequence[str]] | None:
+        """The project's sentences and every file's, read in chunks (``None`` if ``should_stop`` said so).
+
+        Raises ``UntaggedTextError`` naming the file and line of what cannot be read.
+        """
         text: list[Sequence[str]] = list(self.sentences)
         for file in self.files:
+            reader = ChunkReader(file)
             try:
-                text.extend(s.words for s in read_file(file))
+                for chunk in reader:
+                    if should_stop():
+                        return None
+                    text.extend(s.words for s in chunk)
+                    report(f"reading {Path(file).name} ({reader.done / max(reader.size, 1):.0%})")
             except (OSError, ValueError) as error:
                 raise UntaggedTextError(f"Cannot use the raw text file: {error}") from None
         return text
@@ -73,17 +82,19 @@ class VectorCache:
     def __init__(self) -> None:
         self._vectors: RawVectors | None = None
 
-    def vectors(self, text: UntaggedText, dim: int, report: Callable[[str], None] = lambda _: None) -> RawVectors | None:
+    def vectors(self, text: UntaggedText, dim: int, report: Callable[[str], None] = lambda _: None,
+                should_stop: Callable[[], bool] = lambda: False) -> RawVectors | None:
         """Vectors of size ``dim`` for ``text``: cached if its key matches, else learned (and saved).
 
-        ``None`` when ``dim`` is 0 or the text is too small to learn from. Raises
-        ``UntaggedTextError`` if a raw text file cannot be read.
+        ``None`` when ``dim`` is 0, the text is too small to learn from, or ``should_stop``
+        said so while the files were read. Raises ``UntaggedTextError`` if a raw text file
+        cannot be read.
         """
         if dim == 0 or (len(text.sentences) < MIN_SENTENCES and not text.files):
             return None
         key = text.key(dim)
         if self._vectors is None or self._vectors.fingerprint != key:
-            self._vectors = self._from_disk(text.cache_path, key) or self._learn(text, dim, key, report)
+            self._vectors = self._from_disk(text.cache_path, key) or self._learn(text, dim, key, report, should_stop)
         return self._vectors
 
     @staticmethod
@@ -97,10 +108,11 @@ class VectorCache:
         return vectors if vectors.fingerprint == key else None
 
     @staticmethod
-    def _learn(text: UntaggedText, dim: int, key: str, report: Callable[[str], None]) -> RawVectors | None:
+    def _learn(text: UntaggedText, dim: int, key: str, report: Callable[[str], None],
+               should_stop: Callable[[], bool]) -> RawVectors | None:
         report("reading the untagged text")
-        sentences = text.read()
-        if len(sentences) < MIN_SENTENCES:
+        sentences = text.read(should_stop, report)
+        if sentences is None or len(sentences) < MIN_SENTENCES:
             return None
         try:
             vectors = learn_vectors(sentences, dim, min_count=MIN_COUNT, progress=report)

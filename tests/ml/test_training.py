@@ -152,6 +152,20 @@ def test_cancel_stops_within_one_batch_and_keeps_the_best_epoch():
     assert none_done.tagger is None and none_done.stopped == "cancelled" and none_done.history == []
 
 
+def test_a_run_stopped_before_its_first_dev_check_still_scores_the_model_it_keeps():
+    data = many_toy()
+    first = Recorder()
+    Trainer(preset_config("default", epochs=1, batch_size=4), first).fit(data[4:], data[:4])
+    per_epoch = len(first.of("batch"))
+    stop = threading.Event()
+    config = preset_config("default", epochs=10, eval_every=5, batch_size=4)
+    result = Trainer(config, Recorder(stop, stop_after=2 * per_epoch + 1)).fit(data[4:], data[:4], should_stop=stop)
+    assert result.stopped == "cancelled" and result.best_epoch == 2
+    assert all(h.dev_accuracy is None for h in result.history)
+    assert result.best_dev_accuracy == result.tagger.evaluate(data[:4]).accuracy
+    assert result.tagger.info["best_dev_accuracy"] == result.best_dev_accuracy
+
+
 def test_early_stopping_time_limit_and_seed():
     data = many_toy()
     stopped = Trainer(preset_config("default", epochs=50, patience=2)).fit(data[4:], data[:4])

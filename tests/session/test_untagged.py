@@ -92,3 +92,15 @@ def test_a_session_trains_with_the_projects_text_and_keeps_the_vectors_beside_th
     tagger = outcomes[0].result.tagger
     assert "blick" in tagger.vocab.raw_words and learned == [1]
     assert (tmp_path / "p.tagger.vectors.safetensors").exists()
+
+
+def test_stop_while_reading_a_large_file_learns_nothing(tmp_path, learned, monkeypatch):
+    from tagger_gui.core.formats import stream
+
+    monkeypatch.setattr(stream, "CHUNK_BYTES", 4096)  # the file is read in several chunks
+    raw = tmp_path / "big.txt"
+    write_lines(raw, untagged(2_000))
+    stages = []
+    asked = iter([False, True])
+    assert VectorCache().vectors(UntaggedText([], [raw]), 4, stages.append, lambda: next(asked, True)) is None
+    assert learned == [] and stages[1].startswith("reading big.txt (")
