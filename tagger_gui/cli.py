@@ -315,7 +315,8 @@ def _train(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if args.max_minutes == 0:
         overrides["max_minutes"] = None
-    config = preset_config(args.preset, scale_to_data=not args.no_scale)
+    config = preset_config(args.preset)
+    config = config.replace(scale_to_data=config.scale_to_data and not args.no_scale)
     config = train_config(config, sum(s.tagged_count for s in train)).replace(**overrides)
     world = join_from_environment(config.device)
     if world is not None:

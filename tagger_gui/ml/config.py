@@ -176,6 +176,8 @@ PRESETS: dict[str, TrainConfig] = {
         label_smoothing=0.0,
         max_minutes=None,
         dev_fraction=0.0,
+        raw_dim=0,
+        scale_to_data=False,  # the tutorial's own recipe, as it is
     ),
     "default": TrainConfig(),
     "fast": TrainConfig(
