@@ -25,6 +25,7 @@ from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows, 
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.distributed import World, shared_vocab_and_model
+from tagger_gui.ml.precision import autocast, training_dtype
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.runtime import configure_torch
 from tagger_gui.ml.threads import ThreadTuner
@@ -72,6 +73,8 @@ class _Run:
     net: torch.nn.Module
     """What the training step runs: the model, or the model in DistributedDataParallel."""
     world: World | None = None
+    dtype: torch.dtype | None = None
+    """The autocast dtype of the forward pass and loss (``ml.precision``); ``None``: fp32."""
     started: float = dataclasses.field(default_factory=time.monotonic)
     behind_time: bool = False
     step: int = 0
@@ -150,6 +153,10 @@ class Trainer:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
         device = resolve_device(config.device)
+        try:
+            dtype = training_dtype(config.precision, device)
+        except ValueError as error:
+            raise TrainingError(str(error)) from None
         tuner = ThreadTuner(self.threads)  # created now: it measures the machine's load while the data is prepared
         configure_torch()
         torch.manual_seed(config.seed)
@@ -171,7 +178,7 @@ class Trainer:
         run = _Run(
             tagger, self._optimizer(model), table, data, dev, self._word_drop_probabilities(vocab, device),
             rng, stop_check(should_stop), self._deadline(), tuner,
-            net=model if self.world is None else self.world.wrap(model), world=self.world,
+            net=model if self.world is None else self.world.wrap(model), world=self.world, dtype=dtype,
         )
         tuner.start()
         self.hooks.on_start(TrainingInfo(
@@ -185,6 +192,7 @@ class Trainer:
             epochs=config.epochs,
             time_limit_minutes=config.max_minutes,
             threads=tuner.describe(),
+            precision="fp32" if dtype is None else "bf16",
         ))
         return run
 
@@ -310,12 +318,13 @@ class Trainer:
         if run.drop is not None:
             dropped = torch.rand(inputs.word_ids.shape, device=device) < run.drop[inputs.word_ids]
             inputs.word_ids = inputs.word_ids.masked_fill(dropped, UNK)
-        log_probs = run.net(inputs)
-        # cross_entropy's log_softmax leaves log-probabilities unchanged; it is used for its label smoothing.
-        loss = F.cross_entropy(
-            log_probs.flatten(0, 1), gold.to(device).flatten(),
-            ignore_index=IGNORE, label_smoothing=self.config.label_smoothing,
-        )
+        with autocast(device, run.dtype):  # the weights and their gradients stay fp32
+            log_probs = run.net(inputs)
+            # cross_entropy's log_softmax leaves log-probabilities unchanged; it is used for its label smoothing.
+            loss = F.cross_entropy(
+                log_probs.flatten(0, 1), gold.to(device).flatten(),
+                ignore_index=IGNORE, label_smoothing=self.config.label_smoothing,
+            )
         value = loss.item()
         if math.isfinite(value):
             run.optimizer.zero_grad(set_to_none=True)
@@ -386,6 +395,7 @@ class Trainer:
                 "train_sentences": len(run.data.rows),
                 "train_words": run.data.words,
                 "seconds": seconds,
+                "precision": "fp32" if run.dtype is None else "bf16",
             }
         return TrainResult(
             tagger, history, run.best_epoch, run.best_dev, run.stopped, seconds, str(run.tagger.device)

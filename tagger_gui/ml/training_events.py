@@ -24,6 +24,7 @@ class TrainingInfo:
     epochs: int = 0
     time_limit_minutes: float | None = None
     threads: str = ""  # the CPU threads chosen, in words: "1 thread on 2 cores (other programs use 1.0 cores)"
+    precision: str = "fp32"  # what the forward pass computes in: "fp32" or "bf16" (``TrainConfig.precision`` resolved)
 
 
 @dataclass

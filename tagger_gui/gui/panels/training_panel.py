@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from tagger_gui.core.data_split import DevChoice
 from tagger_gui.gui.panels.loss_plot import LossPlot
-from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRESETS, TrainConfig, preset_config
+from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRECISIONS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import available_devices
 from tagger_gui.ml.progress import Progress, ending_label, ending_sentence, start_sentence
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
@@ -24,9 +24,9 @@ from tagger_gui.session.training import LossPoints
 # The settings shown, in order; everything else keeps the preset's value.
 SHOWN_FIELDS = (
     "embedding_dim", "hidden_dim", "num_layers", "char_encoder", "dropout", "optimizer", "lr",
-    "batch_size", "epochs", "patience", "max_minutes", "seed",
+    "batch_size", "epochs", "patience", "max_minutes", "seed", "precision",
 )
-_CHOICES = {"char_encoder": CHAR_ENCODERS, "optimizer": OPTIMIZERS}
+_CHOICES = {"char_encoder": CHAR_ENCODERS, "optimizer": OPTIMIZERS, "precision": PRECISIONS}
 _LABELS = {"embedding_dim": "Word embedding size", "hidden_dim": "LSTM hidden size", "num_layers": "LSTM layers",
            "char_encoder": "Character features", "lr": "Learning rate", "patience": "Early-stop patience",
            "max_minutes": "Time limit"}
