@@ -31,6 +31,8 @@ import contextlib
 
 import torch
 
+from tagger_gui.ml.devices import TrainingError
+
 AUTO_BF16_DEVICES: frozenset[str] = frozenset()
 """Device types (``torch.device.type``) on which ``auto`` trains in bf16 where the device has it."""
 
@@ -55,11 +57,11 @@ def training_dtype(precision: str, device: torch.device) -> torch.dtype | None:
     """The autocast dtype training uses for ``precision`` on ``device``; ``None``: plain fp32.
 
     Raises:
-        ValueError: ``bf16`` asked for on a device that does not compute it in hardware.
+        TrainingError: ``bf16`` asked for on a device that does not compute it in hardware.
     """
     if precision == "bf16":
         if not bf16_supported(device):
-            raise ValueError(f"precision bf16 asked for, but {device} does not compute bf16 in hardware: "
+            raise TrainingError(f"precision bf16 asked for, but {device} does not compute bf16 in hardware: "
                              "use precision auto or fp32")
         return torch.bfloat16
     if precision == "auto" and device.type in AUTO_BF16_DEVICES and bf16_supported(device):

@@ -153,10 +153,7 @@ class Trainer:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
         device = resolve_device(config.device)
-        try:
-            dtype = training_dtype(config.precision, device)
-        except ValueError as error:
-            raise TrainingError(str(error)) from None
+        dtype = training_dtype(config.precision, device)
         tuner = ThreadTuner(self.threads)  # created now: it measures the machine's load while the data is prepared
         configure_torch()
         torch.manual_seed(config.seed)
