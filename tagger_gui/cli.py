@@ -237,7 +237,7 @@ class _ProgressHooks(TrainingHooks):
         self.info, self._clock = info, RunClock.for_run(info)
         tqdm.write(f"training on {info.train_sentences} sentences ({info.train_words} words), "
                    f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, "
-                   f"device {info.device}{', ' + info.threads if info.threads else ''}", file=sys.stderr)
+                   f"device {info.device}{' in bf16' if info.precision == 'bf16' else ''}{', ' + info.threads if info.threads else ''}", file=sys.stderr)
         tqdm.write(start_sentence(info), file=sys.stderr)
 
     def on_batch_end(self, info: BatchInfo) -> None:

@@ -169,3 +169,11 @@ def test_the_progress_bar_shows_the_runs_eta_under_the_time_limit(capsys):
     hooks.on_batch_end(BatchInfo(epoch=1, batch=1, n_batches=10, step=1, loss=0.5, words_per_second=10.0))
     assert hooks._bar.postfix == "loss 0.500, ETA 00:30"
     hooks.close()
+
+
+@pytest.mark.parametrize(("given", "kept"), [(["--precision", "fp32"], "fp32"), ([], "auto")])
+def test_train_precision_is_saved_with_the_model(files, tmp_path, given, kept):
+    model = tmp_path / "model"
+    assert main(["train", str(files["dev"]), "--out", str(model), "--epochs", "1", "--device", "cpu", *given]) == 0
+    saved = json.loads((model / "model.json").read_text(encoding="utf-8"))
+    assert saved["config"]["precision"] == kept and saved["info"]["precision"] == "fp32"

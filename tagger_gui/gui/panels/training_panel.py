@@ -271,7 +271,7 @@ class TrainingPanel(QWidget):
         self.log.appendPlainText(
             f"Training on {info.train_sentences} sentences ({info.train_words} words), "
             f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, "
-            f"on {info.device}{threads}."
+            f"on {info.device}{' in bf16' if info.precision == 'bf16' else ''}{threads}."
         )
         self.log.appendPlainText(start_sentence(info))
 
