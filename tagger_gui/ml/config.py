@@ -67,6 +67,10 @@ class TrainConfig:
         1, "Measure dev accuracy every this many epochs and after the last; the best is picked among those."
     )
     patience: int = _field(0, "Stop after this many epochs without a better dev accuracy (0 = never stop early).")
+    average_last: int = _field(
+        0, "When training ends, average the weights of the last this many epochs measured on dev and keep the"
+        " mean if it beats the best epoch on dev (0 or 1 = off).",
+    )
     clip: float = _field(5.0, "Clip the gradient norm to this value (0 = no clipping).")
     label_smoothing: float = _field(
         0.1, "Train towards (1 - s) on the gold tag and s spread over all tags (0 = plain cross-entropy)."
@@ -106,7 +110,7 @@ class TrainConfig:
             (self.lr > 0, "lr", "> 0"),
             (min(self.batch_size, self.epochs, self.min_freq, self.eval_every) >= 1,
              "batch_size/epochs/min_freq/eval_every", ">= 1"),
-            (self.patience >= 0 and self.clip >= 0, "patience/clip", ">= 0"),
+            (min(self.patience, self.clip, self.average_last) >= 0, "patience/clip/average_last", ">= 0"),
             (0.0 <= self.label_smoothing < 1.0, "label_smoothing", "in [0, 1)"),
             (self.max_minutes is None or self.max_minutes > 0, "max_minutes", "> 0 or empty"),
             (0.0 <= self.dev_fraction < 1.0, "dev_fraction", "in [0, 1)"),

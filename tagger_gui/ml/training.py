@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from tagger_gui.core.corpus import Sentence, TagSet
+from tagger_gui.ml.averaging import LastCheckpoints
 from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows, rank_share
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.devices import TrainingError, resolve_device
@@ -70,6 +71,8 @@ class _Run:
     stop: Callable[[], bool]
     deadline: float | None
     tuner: ThreadTuner
+    recent: LastCheckpoints
+    """The weights of the last evaluated epochs, for ``config.average_last``."""
     net: torch.nn.Module
     """What the training step runs: the model, or the model in DistributedDataParallel."""
     world: World | None = None
@@ -82,6 +85,8 @@ class _Run:
     best_epoch: int = 0
     best_dev: float | None = None
     stopped: str = "finished"
+    averaged: list[int] = dataclasses.field(default_factory=list)
+    """The epochs whose mean weights the result holds (empty: one epoch's weights)."""
 
 
 class Trainer:
@@ -137,6 +142,7 @@ class Trainer:
                     break
         finally:
             run.tuner.finish()
+        self._average(run)
         result = self._result(history, run)
         self.hooks.on_end(result)
         return result
@@ -174,7 +180,7 @@ class Trainer:
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
         run = _Run(
             tagger, self._optimizer(model), table, data, dev, self._word_drop_probabilities(vocab, device),
-            rng, stop_check(should_stop), self._deadline(), tuner,
+            rng, stop_check(should_stop), self._deadline(), tuner, recent=LastCheckpoints(config.average_last),
             net=model if self.world is None else self.world.wrap(model), world=self.world, dtype=dtype,
         )
         tuner.start()
@@ -367,11 +373,27 @@ class Trainer:
     @staticmethod
     def _keep_if_best(epoch: int, dev_accuracy: float | None, run: _Run) -> bool:
         """Keep a CPU copy of the weights if this epoch is the best so far (always, without dev; unmeasured, until one is)."""
+        if dev_accuracy is not None:
+            run.recent.add(epoch, run.tagger.model.state_dict())
         if run.best_dev is not None and (dev_accuracy is None or dev_accuracy <= run.best_dev):
             return False
         run.best_state = {k: v.detach().to("cpu", copy=True) for k, v in run.tagger.model.state_dict().items()}
         run.best_epoch, run.best_dev = epoch, dev_accuracy
         return True
+
+    def _average(self, run: _Run) -> None:
+        """Keep the mean weights of the last ``average_last`` evaluated epochs if they beat the best epoch on dev.
+
+        Costs one more dev evaluation after the last epoch (after the time limit too); skipped when cancelled.
+        """
+        if run.stopped == "cancelled" or not run.recent.ready():
+            return
+        mean = run.recent.mean()
+        run.tagger.model.load_state_dict(mean)
+        accuracy = self._dev_accuracy(run)
+        if accuracy > run.best_dev:
+            run.best_state, run.best_dev, run.averaged = mean, accuracy, run.recent.epochs
+            run.best_epoch = run.averaged[-1]
 
     def _patience_spent(self, epoch: int, run: _Run) -> bool:
         patience = self.config.patience
@@ -393,6 +415,7 @@ class Trainer:
                 "train_words": run.data.words,
                 "seconds": seconds,
                 "precision": "fp32" if run.dtype is None else "bf16",
+                "averaged_epochs": run.averaged,
             }
         return TrainResult(
             tagger, history, run.best_epoch, run.best_dev, run.stopped, seconds, str(run.tagger.device)
