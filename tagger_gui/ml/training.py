@@ -87,6 +87,8 @@ class _Run:
     stopped: str = "finished"
     averaged: list[int] = dataclasses.field(default_factory=list)
     """The epochs whose mean weights the result holds (empty: one epoch's weights)."""
+    average_dev: float | None = None
+    """The dev accuracy of the mean weights, if they were scored (kept or not)."""
 
 
 class Trainer:
@@ -260,6 +262,8 @@ class Trainer:
         seconds = time.monotonic() - started
         evaluated = run.dev and (epoch % self.config.eval_every == 0 or epoch == self.config.epochs)
         dev_accuracy = self._dev_accuracy(run) if evaluated else None
+        if evaluated:
+            self.hooks.on_dev_scored(epoch, run.tagger)
         return EpochSummary(
             epoch=epoch,
             train_loss=loss,
@@ -390,7 +394,7 @@ class Trainer:
             return
         mean = run.recent.mean()
         run.tagger.model.load_state_dict(mean)
-        accuracy = self._dev_accuracy(run)
+        run.average_dev = accuracy = self._dev_accuracy(run)
         if accuracy > run.best_dev:
             run.best_state, run.best_dev, run.averaged = mean, accuracy, run.recent.epochs
             run.best_epoch = run.averaged[-1]
@@ -416,6 +420,7 @@ class Trainer:
                 "seconds": seconds,
                 "precision": "fp32" if run.dtype is None else "bf16",
                 "averaged_epochs": run.averaged,
+                "average_dev_accuracy": run.average_dev,
             }
         return TrainResult(
             tagger, history, run.best_epoch, run.best_dev, run.stopped, seconds, str(run.tagger.device)

@@ -84,6 +84,10 @@ class TrainingHooks:
     def on_batch_end(self, info: BatchInfo) -> None:
         """Called after every optimiser step."""
 
+    def on_dev_scored(self, epoch: int, tagger: Tagger) -> None:
+        """Called after each dev evaluation with the tagger as it is then (to score more data, e.g. test in a
+        benchmark); the time taken counts in the run's time, and the weights must be left unchanged."""
+
     def on_epoch_end(self, summary: EpochSummary) -> None:
         """Called after every completed epoch and its dev evaluation."""
 

@@ -51,7 +51,7 @@ def test_the_mean_of_the_last_epochs_is_kept_when_it_scores_better(monkeypatch):
         assert torch.allclose(value, expected), name
         assert torch.equal(seen[4][name], value)  # the mean is what dev scored
     assert result.best_dev_accuracy == 0.9 and result.best_epoch == 4
-    assert result.tagger.info["averaged_epochs"] == [2, 3, 4]
+    assert result.tagger.info["averaged_epochs"] == [2, 3, 4] and result.tagger.info["average_dev_accuracy"] == 0.9
 
 
 @pytest.mark.parametrize(("average_last", "calls"), [(3, 5), (0, 4)])
@@ -60,3 +60,4 @@ def test_the_best_epoch_is_kept_when_the_mean_is_not_better_or_averaging_is_off(
     assert len(seen) == calls and result.best_epoch == 2 and result.best_dev_accuracy == 0.9
     assert all(torch.equal(v, seen[1][k]) for k, v in result.tagger.model.state_dict().items())
     assert result.tagger.info["averaged_epochs"] == []
+    assert result.tagger.info["average_dev_accuracy"] == (0.85 if average_last else None)
