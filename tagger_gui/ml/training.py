@@ -28,6 +28,7 @@ from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.distributed import World, shared_vocab_and_model
 from tagger_gui.ml.precision import autocast, training_dtype
 from tagger_gui.ml.predict import Tagger
+from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.runtime import configure_torch
 from tagger_gui.ml.threads import ThreadTuner
 from tagger_gui.ml.training_events import (  # noqa: F401 - re-exported: the trainer's public vocabulary
@@ -115,6 +116,7 @@ class Trainer:
         tagset: TagSet | None = None,
         should_stop: StopSignal | None = None,
         start_from: Tagger | None = None,
+        raw_vectors: RawVectors | None = None,
     ) -> TrainResult:
         """Train on the tagged tokens of ``train``; pick the best epoch on ``dev``.
 
@@ -122,12 +124,14 @@ class Trainer:
         out (when there are at least 20). The model's tags are ``tagset``'s names
         followed by any other tag met in the data. ``start_from``: go on from that
         tagger's weights, its vocabulary grown for the new data (``ml.warm_start``).
+        ``raw_vectors``: word vectors learned from untagged text (``ml.raw_vectors``), a
+        frozen input of a new model (a warm start keeps ``start_from``'s).
 
         Raises:
             TrainingError: no training sentence has a tagged token, the device is
                 unavailable, or the loss stopped being a finite number.
         """
-        run = self._prepare(train, dev, tagset, should_stop, start_from)
+        run = self._prepare(train, dev, tagset, should_stop, start_from, raw_vectors)
         history: list[EpochSummary] = []
         try:
             for epoch in range(1, self.config.epochs + 1):
@@ -157,11 +161,11 @@ class Trainer:
         tagset: TagSet | None,
         should_stop: StopSignal | None,
         start_from: Tagger | None = None,
+        raw_vectors: RawVectors | None = None,
     ) -> _Run:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
-        device = resolve_device(config.device)
-        dtype = training_dtype(config.precision, device)
+        device, dtype = self._device()
         tuner = ThreadTuner(self.threads)  # created now: it measures the machine's load while the data is prepared
         configure_torch()
         torch.manual_seed(config.seed)
@@ -170,10 +174,10 @@ class Trainer:
         words, tag_names = [s.words for s in train], self._tag_names(train, dev, tagset)
         try:
             if self.world is None:
-                vocab, model = vocab_and_model(config, words, tag_names, start_from)
+                vocab, model = vocab_and_model(config, words, tag_names, start_from, raw_vectors)
             else:  # rank 0 builds the vocabulary and its weights go to every rank
                 vocab, model = shared_vocab_and_model(self.world, config, lambda: vocab_and_model(
-                    config, words, tag_names, start_from))
+                    config, words, tag_names, start_from, raw_vectors))
         except ValueError as error:  # a warm start that changes the model's shape
             raise TrainingError(str(error)) from None
         model = model.to(device)
@@ -200,6 +204,11 @@ class Trainer:
             precision="fp32" if dtype is None else "bf16",
         ))
         return run
+
+    def _device(self) -> tuple[torch.device, torch.dtype | None]:
+        """The device to train on and the autocast dtype there (``None``: fp32); ``TrainingError`` if unavailable."""
+        device = resolve_device(self.config.device)
+        return device, training_dtype(self.config.precision, device)
 
     def _split(
         self, train: Sequence[Sentence], dev: Sequence[Sentence] | None, rng: np.random.Generator
@@ -229,7 +238,7 @@ class Trainer:
         return _Data(rows, tags, lengths, int(lengths.sum()))
 
     def _optimizer(self, model: torch.nn.Module) -> torch.optim.Optimizer:
-        params = list(model.parameters())
+        params = [p for p in model.parameters() if p.requires_grad]
         if self.config.optimizer == "sgd":
             return torch.optim.SGD(params, lr=self.config.lr)
         try:  # fused Adam is markedly faster on CPU (see MEASURED.md); not every device has it

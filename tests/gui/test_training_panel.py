@@ -92,3 +92,20 @@ def test_precision_is_a_setting_with_its_help_and_a_bf16_run_says_so(qtbot):
     panel.set_running(True)
     panel.show_started(TrainingInfo(150, 3000, 15, 17, 3, 120_000, "cpu", epochs=4, precision="bf16"))
     assert "on cpu in bf16." in panel.log.toPlainText()
+
+
+def test_scaling_to_the_data_greys_out_the_settings_it_chooses(qtbot):
+    from tagger_gui.gui.panels.training_panel import SCALED_FIELDS
+    from tagger_gui.ml.config import preset_config
+    from tagger_gui.session.training import Stage
+
+    panel = make_panel(qtbot)
+    assert panel.config().scale_to_data and not any(panel._editors[n].isEnabled() for n in SCALED_FIELDS)
+    panel._editors["scale_to_data"].setChecked(False)
+    assert all(panel._editors[n].isEnabled() for n in SCALED_FIELDS)
+    panel._editors["epochs"].setValue(7)
+    assert panel.config().epochs == 7 and not panel.config().scale_to_data
+    panel.set_config(preset_config("fast"))
+    assert panel._editors["scale_to_data"].isChecked() and not panel._editors["epochs"].isEnabled()
+    panel.show_event(Stage("learning word vectors"))
+    assert "Before training: learning word vectors…" in panel.log.toPlainText()
