@@ -22,7 +22,9 @@ the device types of ``AUTO_BF16_DEVICES``, where the hardware computes bf16 nati
   there, so ``"cuda"`` belongs in the set once a measurement shows it pays.
 
 Tagging computes in bf16 only when the model's settings say ``bf16`` explicitly: bf16
-tagging changed 16 of 25,147 EWT dev tags, so ``auto`` tags in fp32.
+tagging changed 16 of 25,147 EWT dev tags, and tagging EWT dev with the ``default`` model
+(one thread, best of 3, load 5) ran at 23,100 words/s in bf16 against 21,600 in fp32,
+a gain within the noise, so ``auto`` tags in fp32.
 """
 
 from __future__ import annotations
