@@ -7,6 +7,12 @@ words/s and peak memory. In the same run it trains the ``tutorial`` preset one
 sentence at a time for one epoch with embedding = hidden = 64 and prints the
 training speed ratio between the first preset and it.
 
+Each run also scores test at every dev evaluation and prints how long the run took until the
+model it would keep (best on dev so far) first reached 95.0% and 96.0% test accuracy, and
+times ``tagger-gui predict`` on EWT train as a separate process: its whole wall time and its
+words/s after start-up (importing torch and the package, timed apart and subtracted).
+``--precision fp32,bf16`` runs each preset in each precision (``TrainConfig.precision``).
+
 ``--seeds N`` trains each preset with seeds 1..N and adds the mean and spread;
 ``--ablation`` retrains each preset with each of its additions switched off in
 turn (character encoder, shape features, suffixes, word dropout, dropout,
@@ -16,7 +22,8 @@ Training uses as many CPU threads as there are cores other programs leave free, 
 while it runs (``tagger_gui.ml.threads``); ``--threads N`` fixes the count instead.
 
     .venv/bin/python benchmarks/ewt.py [--data DIR] [--json OUT] [--epochs N] [--threads auto|N]
-        [--preset NAME[,NAME]] [--column upos[,xpos]] [--seeds N] [--ablation] [--set NAME=VALUE]
+        [--preset NAME[,NAME]] [--column upos[,xpos]] [--precision auto|fp32|bf16[,...]] [--seeds N]
+        [--ablation] [--set NAME=VALUE] [--limit N] [--skip-predict] [--skip-tutorial]
 """
 
 from __future__ import annotations
@@ -37,12 +44,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tagger_gui.core.formats import read_file  # noqa: E402
-from tagger_gui.ml.config import PRESETS, TrainConfig, preset_config  # noqa: E402
-from tagger_gui.ml.training import EpochSummary, Trainer, TrainingHooks, TrainingInfo, TrainResult  # noqa: E402
+from tagger_gui.ml.config import PRECISIONS, PRESETS, TrainConfig, preset_config  # noqa: E402
+from tagger_gui.ml.training import EpochSummary, Trainer, TrainingInfo, TrainResult  # noqa: E402
+
+from ewt_timing import ScoresTest, cli_predict, evaluations, seconds_to  # noqa: E402
 
 
-class _PrintEpochs(TrainingHooks):
-    def __init__(self, name: str) -> None:
+class _PrintEpochs(ScoresTest):
+    def __init__(self, name: str, test: list) -> None:
+        super().__init__(test)
         self.name = name
 
     def on_start(self, info: TrainingInfo) -> None:
@@ -50,6 +60,8 @@ class _PrintEpochs(TrainingHooks):
 
     def on_epoch_end(self, summary: EpochSummary) -> None:
         dev = "" if summary.dev_accuracy is None else f"  dev {summary.dev_accuracy:.4f}"
+        if summary.epoch in self.points:
+            dev += f"  test {self.points[summary.epoch][1]:.4f} at {self.points[summary.epoch][0]:.0f} s"
         best = " *" if summary.is_best else ""
         print(
             f"[{self.name}] epoch {summary.epoch:3d}  loss {summary.train_loss:.4f}{dev}  "
@@ -95,23 +107,35 @@ ABLATIONS: dict[str, dict] = {
 """Each addition of the accurate presets and the setting that switches it off."""
 
 SPREAD_KEYS = ("test_accuracy", "test_oov_accuracy", "best_dev_accuracy", "training_seconds",
-               "training_words_per_second", "tagging_words_per_second")
+               "training_words_per_second", "tagging_words_per_second", "predict_words_per_second",
+               "predict_process_seconds")
 
 
-def _read(data: Path, column: str) -> tuple[list, list, list]:
-    return tuple(read_file(data / f"en_ewt-ud-{part}.conllu", tag_column=column) for part in ("train", "dev", "test"))
+def _read(data: Path, column: str, limit: int | None) -> tuple[list, list, list]:
+    """Train (its first ``limit`` sentences if given), dev and test."""
+    train, dev, test = (read_file(data / f"en_ewt-ud-{part}.conllu", tag_column=column) for part in ("train", "dev", "test"))
+    return train[:limit], dev, test
 
 
-def _train_run(splits: tuple, preset: str, overrides: dict, label: str) -> dict:
-    """Train ``preset`` with ``overrides`` on train (best epoch on dev) and measure it on test."""
+def _train_run(splits: tuple, preset: str, overrides: dict, label: str, predict: tuple[Path, str] | None) -> dict:
+    """Train ``preset`` with ``overrides`` on train (best epoch on dev) and measure it on test.
+
+    ``predict``: (data file, column) to time ``tagger-gui predict`` on with the model, as a process.
+    """
     train, dev, test = splits
     config = preset_config(preset, **{"device": "cpu", **overrides})
+    hooks = _PrintEpochs(label, test)
     started = time.perf_counter()
-    result = Trainer(config, _PrintEpochs(label)).fit(train, dev)
-    wall = time.perf_counter() - started
+    result = Trainer(config, hooks).fit(train, dev)
+    wall = time.perf_counter() - started - hooks.scoring_seconds
     evaluation = result.tagger.evaluate(test)
     train_speed, epoch_seconds = _training_speed(result)
+    rows = evaluations(result.history, hooks.points)
     return {
+        "precision": result.tagger.info["precision"],
+        "seconds_to_95": seconds_to(0.95, rows),
+        "seconds_to_96": seconds_to(0.96, rows),
+        "evaluations": rows,
         "test_accuracy": evaluation.accuracy,
         "test_oov_accuracy": evaluation.oov_accuracy,
         "test_words": evaluation.words,
@@ -125,13 +149,14 @@ def _train_run(splits: tuple, preset: str, overrides: dict, label: str) -> dict:
         "tagging_words_per_second": _tagging_speed(result.tagger, test),
         "peak_rss_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
         "config": config.to_dict(),
+        **(cli_predict(result.tagger, *predict) if predict else {}),
     }
 
 
 def _spread(runs: list[dict]) -> dict:
     """Mean, standard deviation, min and max of the main figures over ``runs`` (one per seed)."""
     out: dict = {"seeds": [r["config"]["seed"] for r in runs]}
-    for key in SPREAD_KEYS:
+    for key in (k for k in SPREAD_KEYS if k in runs[0]):  # the predict figures are measured for main runs only
         values = [r[key] for r in runs]
         out[key] = {
             "mean": statistics.fmean(values),
@@ -143,12 +168,16 @@ def _spread(runs: list[dict]) -> dict:
     return out
 
 
-def _seeded_runs(splits: tuple, preset: str, overrides: dict, seeds: int, label: str) -> dict:
-    """One run per seed 1..``seeds``: the seed-1 figures, plus ``over_seeds`` when ``seeds`` > 1."""
+def _seeded_runs(splits: tuple, preset: str, overrides: dict, seeds: int, label: str,
+                 predict: tuple[Path, str] | None = None) -> dict:
+    """One run per seed 1..``seeds``: the seed-1 figures, plus ``over_seeds`` when ``seeds`` > 1.
+
+    ``predict``: (data file, column) to time ``tagger-gui predict`` on with each run's model.
+    """
     runs = []
     for seed in range(1, seeds + 1):
         tag = label if seeds == 1 else f"{label} seed {seed}"
-        runs.append(_train_run(splits, preset, {**overrides, "seed": seed}, tag))
+        runs.append(_train_run(splits, preset, {**overrides, "seed": seed}, tag, predict))
     figures = dict(runs[0])
     if seeds > 1:
         figures["runs"] = runs
@@ -180,7 +209,7 @@ def _row_figures(figures: dict) -> dict:
 def _tutorial_run(data: Path) -> dict:
     train = read_file(data / "en_ewt-ud-train.conllu")
     config = preset_config("tutorial", embedding_dim=64, hidden_dim=64, epochs=1, device="cpu")
-    result = Trainer(config, _PrintEpochs("tutorial")).fit(train)
+    result = Trainer(config, _PrintEpochs("tutorial", [])).fit(train)
     return {"training_words_per_second": result.history[0].words_per_second, "seconds": result.history[0].seconds}
 
 
@@ -201,8 +230,10 @@ def _setting(text: str) -> tuple[str, object]:
         return name, value
 
 
-def _key(preset: str, column: str) -> str:
-    return preset if column == "upos" else f"{preset}:{column}"
+def _key(preset: str, column: str, precision: str | None) -> str:
+    """``preset[@precision][:column]``: precision when ``--precision`` is given, column when not UPOS."""
+    name = preset if precision is None else f"{preset}@{precision}"
+    return name if column == "upos" else f"{name}:{column}"
 
 
 def _thread_count(text: str) -> str:
@@ -233,6 +264,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--epochs", type=int, help="override the presets' epochs (for quick checks)")
     parser.add_argument("--max-minutes", type=float, help="time limit for the presets' training")
     parser.add_argument("--skip-tutorial", action="store_true", help="do not run the tutorial preset")
+    parser.add_argument("--precision", action="append", metavar="NAME[,NAME]",
+                        help=f"train each preset in each of these precisions ({', '.join(PRECISIONS)}; default: the "
+                             "preset's)")
+    parser.add_argument("--limit", type=int, help="train on the first N training sentences only (quick checks)")
+    parser.add_argument("--skip-predict", action="store_true",
+                        help="do not time tagger-gui predict on EWT train as a process")
     parser.add_argument("--threads", default="auto", metavar="auto|N", type=_thread_count,
                         help="CPU threads: auto (default: the free cores, adapted while training) or a fixed N")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", type=_setting,
@@ -248,8 +285,28 @@ def _arguments() -> argparse.Namespace:
             parser.error(f"--column: {column!r} is not upos or xpos")
     if args.seeds < 1:
         parser.error("--seeds must be >= 1")
-    args.presets, args.columns = presets, columns
+    precisions = _names(args.precision, "") or [None]
+    for name in precisions:
+        if name is not None and name not in PRECISIONS:
+            parser.error(f"--precision: {name!r} is not one of {', '.join(PRECISIONS)}")
+    args.presets, args.columns, args.precisions = presets, columns, precisions
     return args
+
+
+def _measure(args: argparse.Namespace, figures: dict, splits: tuple, run: tuple[str, str, str | None],
+             overrides: dict) -> None:
+    """Train ``run`` = (preset, column, precision or ``None``) over the seeds (and its ablation) into ``figures``."""
+    preset, column, precision = run
+    key = _key(preset, column, precision)
+    label = key.replace(":", " ")
+    if precision is not None:
+        overrides = {**overrides, "precision": precision}
+    predict = None if args.skip_predict else (args.data / "en_ewt-ud-train.conllu", column)
+    figures[key] = _seeded_runs(splits, preset, overrides, args.seeds, label, predict)
+    figures[key]["column"] = column
+    figures["presets"].append(key)
+    if args.ablation:
+        figures.setdefault("ablation", {})[key] = _ablation(splits, preset, overrides, figures[key], args.seeds, label)
 
 
 def main() -> int:
@@ -260,17 +317,12 @@ def main() -> int:
     overrides = {k: v for k, v in (("epochs", args.epochs), ("max_minutes", args.max_minutes)) if v is not None}
     overrides.update(dict(args.set))
     for column in columns:
-        splits = _read(args.data, column)
+        splits = _read(args.data, column, args.limit)
         for preset in presets:
-            key, label = _key(preset, column), preset if column == "upos" else f"{preset} {column}"
-            figures[key] = _seeded_runs(splits, preset, overrides, args.seeds, label)
-            figures[key]["column"] = column
-            figures["presets"].append(key)
-            if args.ablation:
-                figures.setdefault("ablation", {})[key] = _ablation(
-                    splits, preset, overrides, figures[key], args.seeds, label)
-            if args.json:  # keep what is measured so far, in case a long run is cut short
-                args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+            for precision in args.precisions:
+                _measure(args, figures, splits, (preset, column, precision), overrides)
+                if args.json:  # keep what is measured so far, in case a long run is cut short
+                    args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     if not args.skip_tutorial:
         figures["tutorial"] = _tutorial_run(args.data)
         first = figures["presets"][0]
@@ -292,9 +344,10 @@ def _print_figures(figures: dict) -> None:
         print(f"{name}: test {tags} accuracy {d['test_accuracy']:.2%}  OOV accuracy {oov:.2%}  ({d['test_words']} words)")
         print(f"{name}: best epoch {d['best_epoch']} of {d['epochs_run']} ({d['stopped']}), "
               f"dev {d['best_dev_accuracy']:.2%}")
-        print(f"{name}: training {d['training_seconds']:.0f} s wall, {d['training_words_per_second']:,.0f} words/s, "
-              f"{d['seconds_per_epoch']:.1f} s/epoch")
+        print(f"{name}: training {d['training_seconds']:.0f} s wall, {d['training_words_per_second']:,.0f} words/s "
+              f"in {d['precision']}, {d['seconds_per_epoch']:.1f} s/epoch")
         print(f"{name}: tagging {d['tagging_words_per_second']:,.0f} words/s; peak RSS {d['peak_rss_gib']:.2f} GiB")
+        _print_timing(name, d)
         if "over_seeds" in d:
             _print_spread(f"{name} {tags}", d["over_seeds"])
     for key, rows in figures.get("ablation", {}).items():
@@ -304,6 +357,21 @@ def _print_figures(figures: dict) -> None:
         first = figures["presets"][0].split(":")[0]
         print(f"tutorial (emb = hidden = 64, one sentence at a time): {t['training_words_per_second']:,.0f} words/s, "
               f"{t['seconds']:.0f} s/epoch; {first} is {figures['speed_ratio']:.1f}x faster")
+
+
+def _print_timing(name: str, d: dict) -> None:
+    """Time to 95/96% dev-selected test accuracy (each seed's) and the predict process's figures."""
+    runs = d.get("runs", [d])
+
+    def reached(key: str) -> str:
+        return ", ".join("never" if r[key] is None else f"{r[key]:.0f} s" for r in runs)
+    print(f"{name}: dev-selected test accuracy reached 95.0% after {reached('seconds_to_95')}; "
+          f"96.0% after {reached('seconds_to_96')}")
+    for r in runs:
+        if "predict_process_seconds" in r:
+            print(f"{name}: tagger-gui predict on {r['predict_words']:,} words: {r['predict_process_seconds']:.1f} s "
+                  f"as a process, start-up {r['predict_startup_seconds']:.1f} s, "
+                  f"{r['predict_words_per_second']:,.0f} words/s after start-up")
 
 
 def _print_spread(label: str, spread: dict) -> None:

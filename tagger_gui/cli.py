@@ -51,7 +51,7 @@ from tagger_gui.core.files import check_output
 from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, write_file
 from tagger_gui.core.formats.stream import ChunkReader, writing
 from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save_bundle
-from tagger_gui.ml.config import PRESETS, preset_config
+from tagger_gui.ml.config import PRECISIONS, PRESETS, preset_config
 from tagger_gui.ml.devices import check_device
 from tagger_gui.ml.distributed import (
     LaunchError, RankFailure, World, environment_world_size, join_from_environment, launch_local, leave, rank_failure,
@@ -172,6 +172,8 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--column", type=_column, default="upos", help="CoNLL-U tag column: upos, xpos or a number")
     p.add_argument("--seed", type=int)
+    p.add_argument("--precision", choices=PRECISIONS,
+                   help="fp32, bf16 (mixed precision, where the hardware has it) or auto (default: the preset's)")
     p.add_argument("--max-minutes", type=float,
                    help="stop after M minutes, ending the learning-rate schedule on time (0 = no limit; "
                         "default: the preset's)")
@@ -241,7 +243,7 @@ class _ProgressHooks(TrainingHooks):
         self.info, self._clock = info, RunClock.for_run(info)
         tqdm.write(f"training on {info.train_sentences} sentences ({info.train_words} words), "
                    f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, "
-                   f"device {info.device}{', ' + info.threads if info.threads else ''}", file=sys.stderr)
+                   f"device {info.device}{' in bf16' if info.precision == 'bf16' else ''}{', ' + info.threads if info.threads else ''}", file=sys.stderr)
         tqdm.write(start_sentence(info), file=sys.stderr)
 
     def on_batch_end(self, info: BatchInfo) -> None:
@@ -311,16 +313,14 @@ def _train(args: argparse.Namespace) -> int:
         dev = read_file(args.dev, tag_column=args.column)
     else:  # the window's rule: a held-out share of train, chosen by sentence id
         train, dev = split_for_training(train, DevChoice(DevSource.HELD_OUT, args.dev_fraction))
-    overrides = {"epochs": args.epochs, "device": args.device, "seed": args.seed, "max_minutes": args.max_minutes}
-    overrides = {k: v for k, v in overrides.items() if v is not None}
-    if args.max_minutes == 0:
-        overrides["max_minutes"] = None
+    names = ("epochs", "device", "seed", "max_minutes", "precision")
+    overrides = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+    overrides |= {"max_minutes": None} if args.max_minutes == 0 else {}  # 0: no time limit
     config = preset_config(args.preset)
     config = config.replace(scale_to_data=config.scale_to_data and not args.no_scale)
     config = train_config(config, sum(s.tagged_count for s in train)).replace(**overrides)
     world = join_from_environment(config.device)
-    if world is not None:
-        config = config.replace(device=world.device)
+    config = config if world is None else config.replace(device=world.device)
     try:
         vectors = VectorCache().vectors(UntaggedText([s.words for s in train], args.raw), config.raw_dim)
     except UntaggedTextError as error:

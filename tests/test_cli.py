@@ -172,6 +172,14 @@ def test_the_progress_bar_shows_the_runs_eta_under_the_time_limit(capsys):
     hooks.close()
 
 
+@pytest.mark.parametrize(("given", "kept"), [(["--precision", "fp32"], "fp32"), ([], "auto")])
+def test_train_precision_is_saved_with_the_model(files, tmp_path, given, kept):
+    model = tmp_path / "model"
+    assert main(["train", str(files["dev"]), "--out", str(model), "--epochs", "1", "--device", "cpu", *given]) == 0
+    saved = json.loads((model / "model.json").read_text(encoding="utf-8"))
+    assert saved["config"]["precision"] == kept and saved["info"]["precision"] == "fp32"
+
+
 def test_train_learns_from_raw_text_files_and_names_a_bad_one(files, tmp_path, capsys):
     raw = tmp_path / "raw.txt"
     nouns = [a + b for a in "bdfgklmnprst" for b in ("ap", "ib", "og", "ut", "em", "ix", "ul", "ar")]  # 96 made-up

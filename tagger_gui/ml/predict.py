@@ -13,6 +13,7 @@ from tagger_gui.core.corpus import Sentence
 from tagger_gui.ml.batching import FormTable, sorted_batches
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.metrics import Evaluation, evaluate_predictions
+from tagger_gui.ml.precision import autocast, tagging_dtype
 from tagger_gui.ml.vocab import Vocab
 
 PREDICT_MAX_TOKENS = 8192
@@ -90,7 +91,8 @@ class Tagger:
 
         The sentences are tagged in length-sorted batches and put back in order.
         ``table`` (from ``form_table``) keeps the forms encoded by earlier calls, so
-        that a corpus tagged in chunks encodes each form once.
+        that a corpus tagged in chunks encodes each form once. The model computes in
+        fp32 unless its settings ask for ``bf16`` explicitly (``ml.precision``).
         """
         table = table if table is not None else self.form_table()
         encoded = table.encode(sentences)
@@ -99,7 +101,7 @@ class Tagger:
         results = [Prediction(empty, self.tag_names) for _ in range(len(lengths))]
         nonempty = np.flatnonzero(lengths)
         char_encoder = getattr(self.model, "char_encoder", None)  # run once per distinct form, not per batch
-        with torch.inference_mode():
+        with torch.inference_mode(), autocast(self.device, tagging_dtype(self.config.precision, self.device)):
             for batch in sorted_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
                 indices = nonempty[batch]
                 matrix, batch_lengths = encoded.padded(indices)

@@ -21,10 +21,12 @@ import torch
 import torch.nn.functional as F
 
 from tagger_gui.core.corpus import Sentence, TagSet
+from tagger_gui.ml.averaging import LastCheckpoints
 from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows, rank_share
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.distributed import World, shared_vocab_and_model
+from tagger_gui.ml.precision import autocast, training_dtype
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.runtime import configure_torch
@@ -70,9 +72,13 @@ class _Run:
     stop: Callable[[], bool]
     deadline: float | None
     tuner: ThreadTuner
+    recent: LastCheckpoints
+    """The weights of the last evaluated epochs, for ``config.average_last``."""
     net: torch.nn.Module
     """What the training step runs: the model, or the model in DistributedDataParallel."""
     world: World | None = None
+    dtype: torch.dtype | None = None
+    """The autocast dtype of the forward pass and loss (``ml.precision``); ``None``: fp32."""
     started: float = dataclasses.field(default_factory=time.monotonic)
     behind_time: bool = False
     step: int = 0
@@ -80,6 +86,10 @@ class _Run:
     best_epoch: int = 0
     best_dev: float | None = None
     stopped: str = "finished"
+    averaged: list[int] = dataclasses.field(default_factory=list)
+    """The epochs whose mean weights the result holds (empty: one epoch's weights)."""
+    average_dev: float | None = None
+    """The dev accuracy of the mean weights, if they were scored (kept or not)."""
 
 
 class Trainer:
@@ -138,6 +148,7 @@ class Trainer:
                     break
         finally:
             run.tuner.finish()
+        self._average(run)
         result = self._result(history, run)
         self.hooks.on_end(result)
         return result
@@ -154,7 +165,7 @@ class Trainer:
     ) -> _Run:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
-        device = resolve_device(config.device)
+        device, dtype = self._device()
         tuner = ThreadTuner(self.threads)  # created now: it measures the machine's load while the data is prepared
         configure_torch()
         torch.manual_seed(config.seed)
@@ -175,8 +186,8 @@ class Trainer:
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
         run = _Run(
             tagger, self._optimizer(model), table, data, dev, self._word_drop_probabilities(vocab, device),
-            rng, stop_check(should_stop), self._deadline(), tuner,
-            net=model if self.world is None else self.world.wrap(model), world=self.world,
+            rng, stop_check(should_stop), self._deadline(), tuner, recent=LastCheckpoints(config.average_last),
+            net=model if self.world is None else self.world.wrap(model), world=self.world, dtype=dtype,
         )
         tuner.start()
         self.hooks.on_start(TrainingInfo(
@@ -190,8 +201,14 @@ class Trainer:
             epochs=config.epochs,
             time_limit_minutes=config.max_minutes,
             threads=tuner.describe(),
+            precision="fp32" if dtype is None else "bf16",
         ))
         return run
+
+    def _device(self) -> tuple[torch.device, torch.dtype | None]:
+        """The device to train on and the autocast dtype there (``None``: fp32); ``TrainingError`` if unavailable."""
+        device = resolve_device(self.config.device)
+        return device, training_dtype(self.config.precision, device)
 
     def _split(
         self, train: Sequence[Sentence], dev: Sequence[Sentence] | None, rng: np.random.Generator
@@ -254,6 +271,8 @@ class Trainer:
         seconds = time.monotonic() - started
         evaluated = run.dev and (epoch % self.config.eval_every == 0 or epoch == self.config.epochs)
         dev_accuracy = self._dev_accuracy(run) if evaluated else None
+        if evaluated:
+            self.hooks.on_dev_scored(epoch, run.tagger)
         return EpochSummary(
             epoch=epoch,
             train_loss=loss,
@@ -315,12 +334,13 @@ class Trainer:
         if run.drop is not None:
             dropped = torch.rand(inputs.word_ids.shape, device=device) < run.drop[inputs.word_ids]
             inputs.word_ids = inputs.word_ids.masked_fill(dropped, UNK)
-        log_probs = run.net(inputs)
-        # cross_entropy's log_softmax leaves log-probabilities unchanged; it is used for its label smoothing.
-        loss = F.cross_entropy(
-            log_probs.flatten(0, 1), gold.to(device).flatten(),
-            ignore_index=IGNORE, label_smoothing=self.config.label_smoothing,
-        )
+        with autocast(device, run.dtype):  # the weights and their gradients stay fp32
+            log_probs = run.net(inputs)
+            # cross_entropy's log_softmax leaves log-probabilities unchanged; it is used for its label smoothing.
+            loss = F.cross_entropy(
+                log_probs.flatten(0, 1), gold.to(device).flatten(),
+                ignore_index=IGNORE, label_smoothing=self.config.label_smoothing,
+            )
         value = loss.item()
         if math.isfinite(value):
             run.optimizer.zero_grad(set_to_none=True)
@@ -366,11 +386,27 @@ class Trainer:
     @staticmethod
     def _keep_if_best(epoch: int, dev_accuracy: float | None, run: _Run) -> bool:
         """Keep a CPU copy of the weights if this epoch is the best so far (always, without dev; unmeasured, until one is)."""
+        if dev_accuracy is not None:
+            run.recent.add(epoch, run.tagger.model.state_dict())
         if run.best_dev is not None and (dev_accuracy is None or dev_accuracy <= run.best_dev):
             return False
         run.best_state = {k: v.detach().to("cpu", copy=True) for k, v in run.tagger.model.state_dict().items()}
         run.best_epoch, run.best_dev = epoch, dev_accuracy
         return True
+
+    def _average(self, run: _Run) -> None:
+        """Keep the mean weights of the last ``average_last`` evaluated epochs if they beat the best epoch on dev.
+
+        Costs one more dev evaluation after the last epoch (after the time limit too); skipped when cancelled.
+        """
+        if run.stopped == "cancelled" or not run.recent.ready():
+            return
+        mean = run.recent.mean()
+        run.tagger.model.load_state_dict(mean)
+        run.average_dev = accuracy = self._dev_accuracy(run)
+        if accuracy > run.best_dev:
+            run.best_state, run.best_dev, run.averaged = mean, accuracy, run.recent.epochs
+            run.best_epoch = run.averaged[-1]
 
     def _patience_spent(self, epoch: int, run: _Run) -> bool:
         patience = self.config.patience
@@ -395,6 +431,9 @@ class Trainer:
                 "train_sentences": len(run.data.rows),
                 "train_words": run.data.words,
                 "seconds": seconds,
+                "precision": "fp32" if run.dtype is None else "bf16",
+                "averaged_epochs": run.averaged,
+                "average_dev_accuracy": run.average_dev,
             }
         return TrainResult(
             tagger, history, run.best_epoch, run.best_dev, run.stopped, seconds, str(run.tagger.device)

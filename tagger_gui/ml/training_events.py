@@ -24,6 +24,7 @@ class TrainingInfo:
     epochs: int = 0
     time_limit_minutes: float | None = None
     threads: str = ""  # the CPU threads chosen, in words: "1 thread on 2 cores (other programs use 1.0 cores)"
+    precision: str = "fp32"  # what the forward pass computes in: "fp32" or "bf16" (``TrainConfig.precision`` resolved)
 
 
 @dataclass
@@ -82,6 +83,10 @@ class TrainingHooks:
 
     def on_batch_end(self, info: BatchInfo) -> None:
         """Called after every optimiser step."""
+
+    def on_dev_scored(self, epoch: int, tagger: Tagger) -> None:
+        """Called after each dev evaluation with the tagger as it is then (to score more data, e.g. test in a
+        benchmark); the time taken counts in the run's time, and the weights must be left unchanged."""
 
     def on_epoch_end(self, summary: EpochSummary) -> None:
         """Called after every completed epoch and its dev evaluation."""

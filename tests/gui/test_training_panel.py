@@ -7,6 +7,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QScrollArea
 
 from tagger_gui.gui.panels.training_panel import TrainingPanel
+from tagger_gui.ml.config import PRECISIONS, TrainConfig
 from tagger_gui.ml.progress import Progress
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
 
@@ -79,6 +80,18 @@ def test_the_wheel_over_a_field_scrolls_the_form_unless_the_field_has_focus(qtbo
     before = size.value()
     wheel(size)
     assert size.value() != before and scroll_bar.value() == 0  # a focused field still takes the wheel
+
+
+def test_precision_is_a_setting_with_its_help_and_a_bf16_run_says_so(qtbot):
+    panel = make_panel(qtbot)
+    editor = panel._editors["precision"]
+    assert [editor.itemText(i) for i in range(editor.count())] == list(PRECISIONS)
+    assert editor.currentText() == "auto" and editor.toolTip() == TrainConfig.help("precision")
+    editor.setCurrentText("bf16")
+    assert panel.config().precision == "bf16"
+    panel.set_running(True)
+    panel.show_started(TrainingInfo(150, 3000, 15, 17, 3, 120_000, "cpu", epochs=4, precision="bf16"))
+    assert "on cpu in bf16." in panel.log.toPlainText()
 
 
 def test_scaling_to_the_data_greys_out_the_settings_it_chooses(qtbot):

@@ -75,6 +75,26 @@ def test_padded_batches_and_model_inputs_equal_the_per_sentence_path(indices):
         assert torch.equal(getattr(new, name), getattr(old, name)), name
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_padded_equals_pad_rows_on_random_sentences(seed):
+    """Random sentences (empty ones too, unseen and repeated forms) and random batches of them, any order."""
+    rng = np.random.default_rng(seed)
+    forms = ["the", "dog", "Ate", "x" * 30, "42", "naïve", "?", *(f"w{i}" for i in range(40))]
+    sentences = [[forms[i] for i in rng.integers(0, len(forms), rng.integers(0, 25))] for _ in range(60)]
+    table, old_table = FormTable(_tagger().vocab, 12, 3), FormTable(_tagger().vocab, 12, 3)
+    encoded = table.encode(sentences)
+    old_rows = [old_table.rows(words) for words in sentences]
+    nonempty = np.flatnonzero(encoded.lengths)
+    for fill in (PAD, -100):
+        for _ in range(20):
+            indices = rng.choice(nonempty, size=int(rng.integers(1, 12)), replace=False)
+            matrix, lengths = encoded.padded(indices, fill)
+            old_matrix, old_lengths = pad_rows([old_rows[i] for i in indices], fill)
+            assert matrix.dtype == old_matrix.dtype and torch.equal(matrix, old_matrix)
+            assert (lengths is None) == (old_lengths is None)
+            assert lengths is None or torch.equal(lengths, old_lengths)
+
+
 @pytest.mark.parametrize("preset", ["fast", "tutorial"])
 def test_predictions_are_identical_to_the_per_sentence_path(preset):
     tagger = _tagger(preset)

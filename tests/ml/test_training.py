@@ -268,3 +268,17 @@ def test_character_lstm_encodes_a_word_the_same_whatever_shares_its_batch(toy):
         assert torch.allclose(encoder(alone.chars)[0], dog, atol=1e-6)
     result = Trainer(preset_config("default", char_encoder="lstm", epochs=30, dev_fraction=0.0)).fit(many_toy())
     assert result.tagger.evaluate(toy_sentences()).accuracy == 1.0
+
+
+def test_on_dev_scored_gets_the_tagger_after_each_dev_evaluation():
+    class Scorer(TrainingHooks):
+        def __init__(self) -> None:
+            self.scored: list[tuple[int, float]] = []
+
+        def on_dev_scored(self, epoch, tagger) -> None:
+            self.scored.append((epoch, tagger.evaluate(data[:4]).accuracy))
+
+    data, hooks = many_toy(), Scorer()
+    result = Trainer(preset_config("default", epochs=5, eval_every=2), hooks).fit(data[4:], data[:4])
+    assert hooks.scored == [(h.epoch, h.dev_accuracy) for h in result.history if h.dev_accuracy is not None]
+    assert [epoch for epoch, _ in hooks.scored] == [2, 4, 5]

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from tagger_gui.core.data_split import DevChoice
 from tagger_gui.gui.panels.loss_plot import LossPlot
-from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRESETS, TrainConfig, preset_config
+from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRECISIONS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import available_devices
 from tagger_gui.ml.progress import Progress, ending_label, ending_sentence, start_sentence
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
@@ -24,11 +24,11 @@ from tagger_gui.session.training import LossPoints, Stage
 # The settings shown, in order; everything else keeps the preset's value.
 SHOWN_FIELDS = (
     "scale_to_data", "embedding_dim", "hidden_dim", "num_layers", "char_encoder", "raw_dim", "dropout", "optimizer",
-    "lr", "batch_size", "epochs", "patience", "max_minutes", "seed",
+    "lr", "batch_size", "epochs", "patience", "max_minutes", "seed", "precision",
 )
 SCALED_FIELDS = ("num_layers", "batch_size", "epochs", "patience")
 """Chosen from the amount of tagged data while "Scale to the data" is on (``ml.schedule``)."""
-_CHOICES = {"char_encoder": CHAR_ENCODERS, "optimizer": OPTIMIZERS}
+_CHOICES = {"char_encoder": CHAR_ENCODERS, "optimizer": OPTIMIZERS, "precision": PRECISIONS}
 _LABELS = {"embedding_dim": "Word embedding size", "hidden_dim": "LSTM hidden size", "num_layers": "LSTM layers",
            "char_encoder": "Character features", "lr": "Learning rate", "patience": "Early-stop patience",
            "max_minutes": "Time limit", "scale_to_data": "Scale to the data", "raw_dim": "Untagged-text vectors"}
@@ -283,7 +283,7 @@ class TrainingPanel(QWidget):
         self.log.appendPlainText(
             f"Training on {info.train_sentences} sentences ({info.train_words} words), "
             f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, "
-            f"on {info.device}{threads}."
+            f"on {info.device}{' in bf16' if info.precision == 'bf16' else ''}{threads}."
         )
         self.log.appendPlainText(start_sentence(info))
 

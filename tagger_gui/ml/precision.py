@@ -1,0 +1,83 @@
+"""Mixed precision: which number format training and tagging compute in (``TrainConfig.precision``).
+
+``fp32`` computes everything in 32-bit floats. ``bf16`` runs the forward pass and the
+loss under ``torch.autocast`` with bfloat16: matrix products, convolutions and the
+LSTMs compute in bf16 while the weights, their gradients and the optimizer state stay
+fp32, so saved models are fp32 and load on any machine. ``auto`` chooses bf16 only on
+the device types of ``AUTO_BF16_DEVICES``, where the hardware computes bf16 natively
+*and* it was measured faster end to end. That set is empty for now:
+
+- CPU: not faster. On the project's 2-core Xeon (AMX and AVX512-BF16, torch 2.13, one
+  thread, load about 1.7), the ``default`` preset's training steps on the first 4,000
+  EWT sentences, timed batch by batch with fp32 and bf16 alternating on the same
+  batches (160 each), took 7.18 s in fp32 and 7.11 s in bf16 (9,045 vs 9,138 words/s;
+  median per-batch time ratio 1.05). Whole one-epoch runs on 3,000 sentences gave
+  8,446 and 9,167 words/s in fp32, 8,997 and 7,742 in bf16. One BiLSTM layer alone is
+  2.4x faster in bf16 (54 vs 22 ms forward + backward, batch 64, 20 words, 256 in,
+  128 hidden), but in the model the LSTM backward gains only a fifth, the output
+  layer's bf16 matrix product (17 tags wide) is 12x slower than in fp32, and the casts
+  around every layer double the time spent copying. Keeping the output layer in fp32
+  (a model change not made) brought bf16 to 0.90x the fp32 step time.
+- CUDA: not measured yet (no GPU was at hand); bf16 autocast is the usual way to train
+  there, so ``"cuda"`` belongs in the set once a measurement shows it pays.
+
+Tagging computes in bf16 only when the model's settings say ``bf16`` explicitly: bf16
+tagging changed 16 of 25,147 EWT dev tags, and tagging EWT dev with the ``default`` model
+(one thread, best of 3, load 5) ran at 23,100 words/s in bf16 against 21,600 in fp32,
+a gain within the noise, so ``auto`` tags in fp32.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import torch
+
+from tagger_gui.ml.devices import TrainingError
+
+AUTO_BF16_DEVICES: frozenset[str] = frozenset()
+"""Device types (``torch.device.type``) on which ``auto`` trains in bf16 where the device has it."""
+
+
+def bf16_supported(device: torch.device) -> bool:
+    """Whether ``device`` computes bf16 in hardware: a CUDA GPU that supports it, or a CPU with AMX or AVX512-BF16.
+
+    A CPU without them still runs bf16 autocast, emulated and slower than fp32.
+    """
+    if device.type == "cuda":
+        return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    if device.type == "cpu":
+        capabilities = getattr(torch.cpu, "get_capabilities", None)  # public since torch 2.6
+        if capabilities is None:
+            return False
+        found = capabilities()
+        return bool(found.get("amx_bf16") or found.get("avx512_bf16"))
+    return False
+
+
+def training_dtype(precision: str, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype training uses for ``precision`` on ``device``; ``None``: plain fp32.
+
+    Raises:
+        TrainingError: ``bf16`` asked for on a device that does not compute it in hardware.
+    """
+    if precision == "bf16":
+        if not bf16_supported(device):
+            raise TrainingError(f"precision bf16 asked for, but {device} does not compute bf16 in hardware: "
+                             "use precision auto or fp32")
+        return torch.bfloat16
+    if precision == "auto" and device.type in AUTO_BF16_DEVICES and bf16_supported(device):
+        return torch.bfloat16
+    return None
+
+
+def tagging_dtype(precision: str, device: torch.device) -> torch.dtype | None:
+    """The autocast dtype for tagging: bf16 only when asked for explicitly and the device has it; else ``None``."""
+    return torch.bfloat16 if precision == "bf16" and bf16_supported(device) else None
+
+
+def autocast(device: torch.device, dtype: torch.dtype | None) -> contextlib.AbstractContextManager:
+    """``torch.autocast`` on ``device``'s type with ``dtype``, or nothing when ``dtype`` is ``None``."""
+    if dtype is None:
+        return contextlib.nullcontext()
+    return torch.autocast(device.type, dtype=dtype)

@@ -1,0 +1,95 @@
+"""Mixed precision (``TrainConfig.precision``): bf16 trains and tags where the hardware has it, weights stay fp32,
+``auto`` falls back to fp32, and fp32 runs without autocast as before."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from tagger_gui.ml import precision
+from tagger_gui.ml.bundle import load_bundle, save_bundle
+from tagger_gui.ml.config import TrainConfig, preset_config
+from tagger_gui.ml.devices import TrainingError
+from tagger_gui.ml.training import Trainer, TrainingHooks, TrainingInfo
+
+from .conftest import toy_sentences
+
+CPU = torch.device("cpu")
+needs_bf16 = pytest.mark.skipif(
+    not precision.bf16_supported(CPU), reason="this CPU has neither AMX nor AVX512-BF16: bf16 would be emulated"
+)
+
+
+class _Autocasts:
+    """Records, at every forward pass of a model, whether autocast was on and the dtype of its LSTM output."""
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        self.calls: list[tuple[bool, torch.dtype]] = []
+        model.lstms[0].register_forward_hook(self._record)
+
+    def _record(self, module, inputs, output) -> None:
+        self.calls.append((torch.is_autocast_enabled("cpu"), output[0].dtype))
+
+
+class _Info(TrainingHooks):
+    def on_start(self, info: TrainingInfo) -> None:
+        self.info = info
+
+
+def _train(setting: str, epochs: int = 40, hooks: TrainingHooks | None = None):
+    data = [s for _ in range(10) for s in toy_sentences()]
+    return Trainer(preset_config("default", epochs=epochs, dev_fraction=0.0, precision=setting), hooks).fit(data)
+
+
+@needs_bf16
+def test_bf16_trains_and_tags_under_autocast_and_saves_fp32_weights_that_load(tmp_path):
+    hooks = _Info()
+    result = _train("bf16", hooks=hooks)
+    tagger = result.tagger
+    assert hooks.info.precision == "bf16" and tagger.info["precision"] == "bf16"
+    assert tagger.evaluate(toy_sentences()).accuracy == 1.0
+    assert all(p.dtype == torch.float32 for p in tagger.model.state_dict().values())
+    watch = _Autocasts(tagger.model)
+    (tagged,) = tagger.predict([["The", "dog", "read"]])
+    assert watch.calls == [(True, torch.bfloat16)] and tagged.log_probs.dtype.name == "float32"
+    save_bundle(tagger, tmp_path / "model")
+    loaded = load_bundle(tmp_path / "model", device="cpu")
+    assert all(t.dtype == torch.float32 for t in loaded.model.state_dict().values())
+    assert loaded.config.precision == "bf16"
+    assert loaded.predict([["The", "dog", "read"]])[0].best == tagged.best
+
+
+def test_fp32_and_auto_here_compute_without_autocast_and_give_the_same_model():
+    runs = {}
+    for setting in ("fp32", "auto"):
+        hooks = _Info()
+        runs[setting] = _train(setting, epochs=2, hooks=hooks)
+        assert hooks.info.precision == "fp32" and runs[setting].tagger.info["precision"] == "fp32"
+        watch = _Autocasts(runs[setting].tagger.model)
+        runs[setting].tagger.predict([["The", "dog"]])
+        assert watch.calls == [(False, torch.float32)]
+    assert [h.train_loss for h in runs["fp32"].history] == [h.train_loss for h in runs["auto"].history]
+
+
+def test_auto_chooses_bf16_only_where_listed_and_supported(monkeypatch):
+    monkeypatch.setattr(precision, "AUTO_BF16_DEVICES", frozenset({"cpu"}))
+    monkeypatch.setattr(precision, "bf16_supported", lambda device: False)
+    assert precision.training_dtype("auto", CPU) is None
+    assert precision.tagging_dtype("bf16", CPU) is None  # a bf16 model still tags, in fp32
+    hooks = _Info()
+    _train("auto", epochs=1, hooks=hooks)
+    assert hooks.info.precision == "fp32"
+    with pytest.raises(TrainingError, match="does not compute bf16"):
+        _train("bf16", epochs=1)
+    monkeypatch.setattr(precision, "bf16_supported", lambda device: True)
+    assert precision.training_dtype("auto", CPU) == torch.bfloat16
+    assert precision.training_dtype("fp32", CPU) is None
+    assert precision.tagging_dtype("auto", CPU) is None
+
+
+def test_precision_is_validated_and_old_settings_without_it_load_as_auto():
+    with pytest.raises(ValueError, match="precision"):
+        preset_config("default", precision="fp16")
+    old = preset_config("default").to_dict()
+    del old["precision"]
+    assert TrainConfig.from_dict(old).precision == "auto"
