@@ -45,7 +45,7 @@ from typing import Iterator, NoReturn, Sequence
 
 from tqdm import tqdm
 
-from tagger_gui.cli_predict import add_predict_arguments
+from tagger_gui.cli_predict import add_predict_arguments, check_engine_options
 from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
 from tagger_gui.core.files import check_output
 from tagger_gui.core.formats import FORMATS, FormatError, read_file, write_file
@@ -106,7 +106,10 @@ def _check_before_work(args: argparse.Namespace) -> None:
         DeviceError: ``--device`` names nothing this machine can compute on.
         BundleError: ``train --out`` cannot hold a model (e.g. it is an existing file).
         OSError: an output is not a regular file, is read-only, or its folder is missing.
+        ValueError, RayEngineError: ``predict``'s engine options do not fit, or Ray is missing.
     """
+    if args.command == "predict":
+        check_engine_options(args)
     if getattr(args, "device", None) is not None:
         check_device(args.device)
     if args.command == "train":

@@ -45,7 +45,6 @@ def add_predict_arguments(p: argparse.ArgumentParser, column_type) -> None:
 
 def run_predict(args: argparse.Namespace) -> int:
     """Tag INPUT into OUTPUT (and SCORES); each output replaces its file atomically at the end."""
-    _check_engine(args)
     in_format = format_for_path(args.input)
     try:
         out_format = format_for_path(args.out)
@@ -59,8 +58,8 @@ def run_predict(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_engine(args: argparse.Namespace) -> None:
-    """Options that only the Ray engine takes, and what it cannot do, before any work."""
+def check_engine_options(args: argparse.Namespace) -> None:
+    """Options that only the Ray engine takes, what it cannot do, and whether Ray is installed (before any work)."""
     if args.engine != "ray":
         if args.ray_address is not None or args.workers is not None:
             raise ValueError("--ray-address and --workers go with --engine ray")
