@@ -58,7 +58,9 @@ from tagger_gui.ml.distributed import (
 from tagger_gui.ml.metrics import Evaluation
 from tagger_gui.ml.progress import RunClock, ending_sentence, start_sentence
 from tagger_gui.ml.ray_predict import RayEngineError
+from tagger_gui.ml.schedule import train_config
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingError, TrainingHooks, TrainingInfo
+from tagger_gui.session.untagged import UntaggedText, UntaggedTextError, VectorCache
 
 PROG = "tagger-gui"
 SUBCOMMANDS = ("train", "evaluate", "predict", "convert")
@@ -163,6 +165,10 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, help="where to save the model (a folder, or NAME.json)")
     p.add_argument("--preset", choices=sorted(PRESETS), default="default")
     p.add_argument("--epochs", type=int)
+    p.add_argument("--no-scale", action="store_true",
+                   help="use the preset's model size and schedule as they are, not scaled to the amount of tagged data")
+    p.add_argument("--raw", type=Path, nargs="+", default=[], metavar="FILE",
+                   help="untagged text (one sentence a line, or any corpus format) to learn word vectors from")
     p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
     p.add_argument("--column", type=_column, default="upos", help="CoNLL-U tag column: upos, xpos or a number")
     p.add_argument("--seed", type=int)
@@ -299,14 +305,20 @@ def _train(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in overrides.items() if v is not None}
     if args.max_minutes == 0:
         overrides["max_minutes"] = None
-    config = preset_config(args.preset, **overrides)
+    config = preset_config(args.preset, scale_to_data=not args.no_scale)
+    config = train_config(config, sum(s.tagged_count for s in train)).replace(**overrides)
     world = join_from_environment(config.device)
     if world is not None:
         config = config.replace(device=world.device)
+    try:
+        vectors = VectorCache().vectors(UntaggedText([s.words for s in train], args.raw), config.raw_dim)
+    except UntaggedTextError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return 1
     hooks = _ProgressHooks() if world is None or world.is_main else None
     try:
         with _stop_on_ctrl_c() as stop, _naming_the_rank(world):
-            result = Trainer(config, hooks, world=world).fit(train, dev, should_stop=stop)
+            result = Trainer(config, hooks, world=world).fit(train, dev, should_stop=stop, raw_vectors=vectors)
     except RankFailure as failure:
         print(f"{PROG}: {failure}", file=sys.stderr)
         return failure.exit_status

@@ -52,6 +52,7 @@ class Project:
     source: Path | None = None  # the corpus file an unsaved project was started from (not saved)
     effort: dict = field(default_factory=dict)  # the annotation effort log (interpreted by the session)
     review: dict = field(default_factory=dict)  # the likely-errors list and its decisions (interpreted by ml.review)
+    raw_text: list[Path] = field(default_factory=list)  # files of untagged text the model also learns from
     _disk_stamp: tuple[int, int, int] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -105,6 +106,7 @@ class Project:
             "dev_choice": self.dev_choice.to_dict(),
             "effort": self.effort,
             "review": self.review,
+            "raw_text": [_relative(file, folder) for file in self.raw_text],
         }
 
     @classmethod
@@ -172,16 +174,18 @@ class Project:
             dev_choice=DevChoice.from_dict(data["dev_choice"]) if "dev_choice" in data else DevChoice(),
             effort=expect(data.get("effort", {}), dict, "effort"),
             review=expect(data.get("review", {}), dict, "review"),
+            raw_text=[path.parent / file for file in expect_list(data.get("raw_text", []), str, "raw_text")],
         )
 
 
-def _relative(model_path: Path | None, folder: Path) -> str | None:
-    if model_path is None:
+def _relative(file: Path | None, folder: Path) -> str | None:
+    """``file`` relative to ``folder`` when inside it (the project moves with its files), else absolute."""
+    if file is None:
         return None
     try:
-        return str(Path(model_path).resolve().relative_to(folder.resolve()))
+        return str(Path(file).resolve().relative_to(folder.resolve()))
     except ValueError:
-        return str(Path(model_path).resolve())
+        return str(Path(file).resolve())
 
 
 def _sentence_to_dict(sentence: Sentence) -> dict:

@@ -46,6 +46,8 @@ class ModelInputs:
         lengths: ``[B]`` sentence lengths (CPU), or ``None`` when all equal ``L``.
         char_vectors: the character encoder's ``[N, D]`` output, computed beforehand, for
             ``char_index`` to pick rows from (then ``chars`` is not used); ``None``: encode ``chars``.
+        raw_ids: ``[B, L]`` rows of the words' vectors learned from untagged text (all ``PAD``
+            when the model has none).
     """
 
     word_ids: torch.Tensor
@@ -55,6 +57,7 @@ class ModelInputs:
     suffix_ids: torch.Tensor
     lengths: torch.Tensor | None
     char_vectors: torch.Tensor | None = None
+    raw_ids: torch.Tensor | None = None
 
 
 class FormTable:
@@ -71,6 +74,7 @@ class FormTable:
         self._row: dict[str, int] = {}
         self._word_ids: list[int] = [PAD]
         self._shape_ids: list[int] = [PAD]
+        self._raw_ids: list[int] = [PAD]
         self._chars: list[list[int]] = [[]]
         self._suffix_ids: list[list[int]] = [[PAD] * suffix_length]
         self._tensors: tuple[torch.Tensor, ...] | None = None
@@ -108,13 +112,14 @@ class FormTable:
             row = self._row[word] = len(self._word_ids)
             self._word_ids.append(self.vocab.word_id(word))
             self._shape_ids.append(word_shape(word))
+            self._raw_ids.append(self.vocab.raw_id(word))
             self._chars.append(self.vocab.char_ids(word, self.max_chars))
             self._suffix_ids.append(self.vocab.suffix_ids(word, self.suffix_length))
             self._tensors = None
         return row
 
     def tensors(self) -> tuple[torch.Tensor, ...]:
-        """``(word_ids [N], shape_ids [N], chars [N, C], char_lengths [N], suffix_ids [N, S])`` of all rows (cached)."""
+        """``(word_ids, shape_ids, chars [N, C], char_lengths, suffix_ids [N, S], raw_ids)`` of all ``N`` rows (cached)."""
         if self._tensors is None:
             lengths = np.fromiter(map(len, self._chars), dtype=np.int64, count=len(self._chars))
             chars = np.zeros((len(self._chars), max(1, int(lengths.max()))), dtype=np.int64)
@@ -126,6 +131,7 @@ class FormTable:
                 torch.from_numpy(chars),
                 torch.from_numpy(lengths),
                 torch.tensor(self._suffix_ids, dtype=torch.int64).reshape(len(self._suffix_ids), self.suffix_length),
+                torch.tensor(self._raw_ids),
             )
         return self._tensors
 
@@ -134,7 +140,7 @@ class FormTable:
 
         For tagging: each distinct form is encoded once however many batches it is in.
         """
-        _, _, chars, char_lengths, _ = self.tensors()
+        _, _, chars, char_lengths, _, _ = self.tensors()
         done = 0 if self._vectors is None else len(self._vectors)
         parts = [] if self._vectors is None else [self._vectors]
         for start in range(done, len(chars), CHAR_ROWS):
@@ -148,11 +154,12 @@ class FormTable:
     def inputs(self, rows: torch.Tensor, lengths: torch.Tensor | None, device: torch.device,
                char_encoder: nn.Module | None = None) -> ModelInputs:
         """Model inputs for a ``[B, L]`` tensor of form rows (with ``char_encoder``: its output precomputed)."""
-        word_ids, shape_ids, chars, char_lengths, suffix_ids = self.tensors()
+        word_ids, shape_ids, chars, char_lengths, suffix_ids, raw_ids = self.tensors()
         if char_encoder is not None:
             return ModelInputs(word_ids=word_ids[rows].to(device), shape_ids=shape_ids[rows].to(device),
                                chars=chars[:0], char_index=rows.to(device), suffix_ids=suffix_ids[rows].to(device),
-                               lengths=lengths, char_vectors=self.char_vectors(char_encoder, device))
+                               lengths=lengths, char_vectors=self.char_vectors(char_encoder, device),
+                               raw_ids=raw_ids[rows].to(device))
         unique, inverse = torch.unique(rows, return_inverse=True)
         width = max(1, int(char_lengths[unique].max()))
         return ModelInputs(
@@ -162,6 +169,7 @@ class FormTable:
             char_index=inverse.to(device),
             suffix_ids=suffix_ids[rows].to(device),
             lengths=lengths,
+            raw_ids=raw_ids[rows].to(device),
         )
 
 

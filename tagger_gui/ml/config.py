@@ -49,6 +49,9 @@ class TrainConfig:
     suffix_length: int = _field(
         3, "Add embeddings of the word's last 1, 2, ... this many letters (0 = none): endings tag unseen words."
     )
+    raw_dim: int = _field(
+        64, "Size of the word vectors learned from untagged text, when there is some (0 = do not use untagged text)."
+    )
     lowercase: bool = _field(True, "Look words up in lower case (the spelling encoder still sees the case).")
     min_freq: int = _field(1, "Words seen fewer times than this in training are treated as unknown.")
     dropout: float = _field(0.33, "Dropout on the LSTM inputs and outputs (0 = none).")
@@ -61,6 +64,10 @@ class TrainConfig:
         "linear", "'constant', or 'linear': the learning rate falls steadily to 5% of 'lr' by the last epoch."
     )
     batch_size: int = _field(64, "Sentences per training batch (batches hold sentences of equal length).")
+    scale_to_data: bool = _field(
+        True, "Choose the model size, epochs, batch size and dev checks from the number of tagged words"
+        " (the table in the README); off: use the settings below as they are.",
+    )
     epochs: int = _field(50, "Maximum passes over the training data.")
     eval_every: int = _field(
         1, "Measure dev accuracy every this many epochs and after the last; the best is picked among those."
@@ -94,6 +101,7 @@ class TrainConfig:
             (min(self.embedding_dim, self.hidden_dim, self.num_layers) >= 1, "embedding_dim/hidden_dim/num_layers", ">= 1"),
             (min(self.char_dim, self.char_hidden, self.max_word_chars) >= 1, "char_dim/char_hidden/max_word_chars", ">= 1"),
             (0 <= self.suffix_length <= 8, "suffix_length", "in [0, 8]"),
+            (0 <= self.raw_dim <= 512, "raw_dim", "in [0, 512]"),
             (0.0 <= self.dropout < 1.0, "dropout", "in [0, 1)"),
             (self.word_dropout >= 0.0, "word_dropout", ">= 0"),
             (self.lr > 0, "lr", "> 0"),

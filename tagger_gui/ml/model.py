@@ -115,10 +115,17 @@ class BiLSTMTagger(nn.Module):
     The LSTM layers are separate modules so that locked dropout runs between them.
     """
 
-    def __init__(self, config: TrainConfig, n_words: int, n_chars: int, n_tags: int, n_suffixes: int) -> None:
+    def __init__(
+        self, config: TrainConfig, n_words: int, n_chars: int, n_tags: int, n_suffixes: int, n_raw: int = 0
+    ) -> None:
         super().__init__()
         self.word_embedding = nn.Embedding(n_words, config.embedding_dim, padding_idx=PAD)
         width = config.embedding_dim
+        self.raw_embedding = None
+        if n_raw and config.raw_dim:  # vectors learned from untagged text: frozen, filled by ``set_raw_vectors``
+            self.raw_embedding = nn.Embedding(n_raw, config.raw_dim, padding_idx=PAD)
+            self.raw_embedding.weight.requires_grad_(False)
+            width += config.raw_dim
         self.char_encoder = None
         if config.char_encoder != "none":
             encoder = CharCNN if config.char_encoder == "cnn" else CharLSTM
@@ -142,6 +149,8 @@ class BiLSTMTagger(nn.Module):
 
     def forward(self, inputs: ModelInputs) -> torch.Tensor:
         features = [self.word_embedding(inputs.word_ids)]
+        if self.raw_embedding is not None:
+            features.append(self.raw_embedding(inputs.raw_ids))
         if self.char_encoder is not None:
             # An embedding lookup, not tensor indexing: indexing's backward on a CPU sums with several
             # threads in an order that varies, so one seed gave slightly different models per process.
@@ -161,4 +170,12 @@ def build_model(config: TrainConfig, vocab: Vocab) -> nn.Module:
     """A freshly initialised model of ``config.architecture`` sized for ``vocab``."""
     if config.architecture == "tutorial":
         return TutorialTagger(config.embedding_dim, config.hidden_dim, len(vocab.words), len(vocab.tags))
-    return BiLSTMTagger(config, len(vocab.words), len(vocab.chars), len(vocab.tags), len(vocab.suffixes))
+    return BiLSTMTagger(
+        config, len(vocab.words), len(vocab.chars), len(vocab.tags), len(vocab.suffixes), len(vocab.raw_words)
+    )
+
+
+def set_raw_vectors(model: nn.Module, vectors: torch.Tensor) -> None:
+    """Fill ``model``'s frozen table of vectors learned from untagged text (rows as ``Vocab.raw_words``)."""
+    with torch.no_grad():
+        model.raw_embedding.weight.copy_(vectors)

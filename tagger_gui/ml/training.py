@@ -105,6 +105,7 @@ class Trainer:
         tagset: TagSet | None = None,
         should_stop: StopSignal | None = None,
         start_from: Tagger | None = None,
+        raw_vectors: RawVectors | None = None,
     ) -> TrainResult:
         """Train on the tagged tokens of ``train``; pick the best epoch on ``dev``.
 
@@ -112,12 +113,14 @@ class Trainer:
         out (when there are at least 20). The model's tags are ``tagset``'s names
         followed by any other tag met in the data. ``start_from``: go on from that
         tagger's weights, its vocabulary grown for the new data (``ml.warm_start``).
+        ``raw_vectors``: word vectors learned from untagged text (``ml.raw_vectors``), a
+        frozen input of a new model (a warm start keeps ``start_from``'s).
 
         Raises:
             TrainingError: no training sentence has a tagged token, the device is
                 unavailable, or the loss stopped being a finite number.
         """
-        run = self._prepare(train, dev, tagset, should_stop, start_from)
+        run = self._prepare(train, dev, tagset, should_stop, start_from, raw_vectors)
         history: list[EpochSummary] = []
         try:
             for epoch in range(1, self.config.epochs + 1):
@@ -146,6 +149,7 @@ class Trainer:
         tagset: TagSet | None,
         should_stop: StopSignal | None,
         start_from: Tagger | None = None,
+        raw_vectors: RawVectors | None = None,
     ) -> _Run:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
@@ -158,10 +162,10 @@ class Trainer:
         words, tag_names = [s.words for s in train], self._tag_names(train, dev, tagset)
         try:
             if self.world is None:
-                vocab, model = vocab_and_model(config, words, tag_names, start_from)
+                vocab, model = vocab_and_model(config, words, tag_names, start_from, raw_vectors)
             else:  # rank 0 builds the vocabulary and its weights go to every rank
                 vocab, model = shared_vocab_and_model(self.world, config, lambda: vocab_and_model(
-                    config, words, tag_names, start_from))
+                    config, words, tag_names, start_from, raw_vectors))
         except ValueError as error:  # a warm start that changes the model's shape
             raise TrainingError(str(error)) from None
         model = model.to(device)
@@ -216,7 +220,7 @@ class Trainer:
         return _Data(rows, tags, lengths, int(lengths.sum()))
 
     def _optimizer(self, model: torch.nn.Module) -> torch.optim.Optimizer:
-        params = list(model.parameters())
+        params = [p for p in model.parameters() if p.requires_grad]
         if self.config.optimizer == "sgd":
             return torch.optim.SGD(params, lr=self.config.lr)
         try:  # fused Adam is markedly faster on CPU (see MEASURED.md); not every device has it

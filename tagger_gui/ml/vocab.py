@@ -40,6 +40,12 @@ def word_shape(word: str) -> int:
 
 
 NUM_SHAPES = len(_SHAPES)
+_DIGITS = re.compile(r"\d")
+
+
+def raw_form(word: str) -> str:
+    """How a word is looked up among the vectors learned from untagged text: lower case, every digit 0."""
+    return _DIGITS.sub("0", word.lower())
 
 
 @dataclass
@@ -53,6 +59,8 @@ class Vocab:
         lowercase: look words up in lower case after trying the exact form.
         word_counts: training counts aligned with ``words`` (used for word dropout).
         suffixes: the lower-cased word endings (of 1 to ``suffix_length`` letters) seen in training.
+        raw_words: the words (``raw_form``) with a vector learned from untagged text (``ml.raw_vectors``),
+            ``SPECIALS`` first; empty when the model has none.
     """
 
     words: list[str]
@@ -61,8 +69,10 @@ class Vocab:
     lowercase: bool = True
     word_counts: list[int] = field(default_factory=list)
     suffixes: list[str] = field(default_factory=lambda: list(SPECIALS))
+    raw_words: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._raw_index = {w: i for i, w in enumerate(self.raw_words)}
         self._word_index = {w: i for i, w in enumerate(self.words)}
         self._suffix_index = {s: i for i, s in enumerate(self.suffixes)}
         self._char_index = {c: i for i, c in enumerate(self.chars)}
@@ -116,6 +126,7 @@ class Vocab:
             lowercase=self.lowercase,
             word_counts=[0, 0] + [counts.get(w, 0) for w in words[len(SPECIALS):]],
             suffixes=self.suffixes + [s for s in fresh.suffixes if s not in self._suffix_index],
+            raw_words=self.raw_words,
         )
 
     def word_id(self, word: str) -> int:
@@ -124,6 +135,12 @@ class Vocab:
         if index is None and self.lowercase:
             index = self._word_index.get(word.lower())
         return UNK if index is None else index
+
+    def raw_id(self, word: str) -> int:
+        """Row of ``word``'s vector learned from untagged text (``UNK``: none; ``PAD`` if the model has none)."""
+        if not self.raw_words:
+            return PAD
+        return self._raw_index.get(raw_form(word), UNK)
 
     def char_ids(self, word: str, max_chars: int) -> list[int]:
         """Character indices of ``word`` between word-start and word-end markers.
@@ -159,6 +176,7 @@ class Vocab:
             "lowercase": self.lowercase,
             "word_counts": self.word_counts,
             "suffixes": self.suffixes,
+            "raw_words": self.raw_words,
         }
 
     @classmethod
@@ -171,6 +189,7 @@ class Vocab:
             lowercase=bool(data["lowercase"]),
             word_counts=list(data.get("word_counts", [])),
             suffixes=list(data.get("suffixes", SPECIALS)),
+            raw_words=list(data.get("raw_words", [])),
         )
 
 

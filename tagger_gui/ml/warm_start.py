@@ -20,13 +20,14 @@ import torch
 from torch import nn
 
 from tagger_gui.ml.config import TrainConfig
-from tagger_gui.ml.model import build_model
+from tagger_gui.ml.model import build_model, set_raw_vectors
 from tagger_gui.ml.predict import Tagger
+from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.vocab import Vocab
 
 MODEL_SHAPE_FIELDS = (
     "architecture", "embedding_dim", "hidden_dim", "num_layers", "bidirectional", "char_encoder", "char_dim",
-    "char_hidden", "max_word_chars", "shape_features", "suffix_length", "lowercase",
+    "char_hidden", "max_word_chars", "shape_features", "suffix_length", "lowercase", "raw_dim",
 )
 """The settings that fix a model's weights and lookups: a warm start must keep them."""
 
@@ -65,15 +66,31 @@ def grown_model(
 
 
 def vocab_and_model(
-    config: TrainConfig, sentences: Sequence[Sequence[str]], tag_names: Sequence[str], start_from: Tagger | None = None
+    config: TrainConfig,
+    sentences: Sequence[Sequence[str]],
+    tag_names: Sequence[str],
+    start_from: Tagger | None = None,
+    raw_vectors: RawVectors | None = None,
 ) -> tuple[Vocab, nn.Module]:
-    """A new vocabulary and freshly initialised model for ``sentences``, or ``start_from``'s grown (``grown_model``)."""
+    """A new vocabulary and freshly initialised model for ``sentences``, or ``start_from``'s grown (``grown_model``).
+
+    ``raw_vectors`` (ignored when ``config.raw_dim`` is 0, and by a warm start, which keeps
+    ``start_from``'s): word vectors learned from untagged text, a frozen input of the new model.
+    """
     if start_from is not None:
         return grown_model(start_from, sentences, tag_names, config)
     vocab = Vocab.build(
         sentences, tag_names, lowercase=config.lowercase, min_freq=config.min_freq, suffix_length=config.suffix_length
     )
-    return vocab, build_model(config, vocab)
+    if raw_vectors is None or config.raw_dim == 0:
+        return vocab, build_model(config, vocab)
+    if raw_vectors.dim != config.raw_dim:
+        raise ValueError(f"the untagged-text vectors have {raw_vectors.dim} values, raw_dim is {config.raw_dim}")
+    vocab.raw_words = raw_vectors.words
+    vocab = Vocab.from_dict(vocab.to_dict())  # rebuilds the lookup of the raw words
+    model = build_model(config, vocab)
+    set_raw_vectors(model, raw_vectors.vectors)
+    return vocab, model
 
 
 def grown_tagger(

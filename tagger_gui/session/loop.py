@@ -16,7 +16,6 @@ says why the first one was chosen (its most uncertain tokens).
 from __future__ import annotations
 
 import itertools
-import threading
 from dataclasses import dataclass
 from typing import Callable
 
@@ -26,11 +25,10 @@ from tagger_gui.ml.active import STRATEGIES, Pick, rank_sentences
 from tagger_gui.ml.config import TrainConfig, preset_config
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.schedule import scaled_config, tier_for
-from tagger_gui.ml.training import Trainer
 from tagger_gui.ml.warm_start import keep_shape
-from tagger_gui.session.jobs import Job, Report
+from tagger_gui.session.jobs import Job
 from tagger_gui.session.session import Session
-from tagger_gui.session.training import ReportingHooks, TrainingData, TrainingOutcome, compare_with
+from tagger_gui.session.training import TrainingData, TrainingOutcome, training_task
 
 RETRAINING = "retraining"
 DEFAULT_EVERY = 20
@@ -93,7 +91,8 @@ class AnnotationLoop:
         previous = self.session.tagger
         config = self.config_for(data, previous)
         sent, size = set(self.pending), (len(data.train), sum(s.tagged_count for s in data.train))
-        job = Job(RETRAINING, retrain_task(config, data, previous), preemptible=True,
+        task = training_task(config, data, previous, self.session.vectors, warm=previous is not None)
+        job = Job(RETRAINING, task, preemptible=True,
                   on_done=lambda outcome: self._on_done(outcome, sent, size), on_failed=self.on_failed)
         if not self.session.jobs.start(job):
             return False
@@ -168,14 +167,3 @@ class AnnotationLoop:
                 if corpus[row].status in (Status.COMPLETE, Status.REVIEWED):
                     self.pending.add(corpus[row].id)
 
-
-def retrain_task(config: TrainConfig, data: TrainingData, previous: Tagger | None):
-    """The job task of one loop retrain: warm start from ``previous``, then score it on the same dev."""
-
-    def task(stop: threading.Event, report: Report) -> TrainingOutcome:
-        hooks = ReportingHooks(report)
-        result = Trainer(config, hooks).fit(data.train, data.dev, tagset=data.tagset, should_stop=stop,
-                                            start_from=previous)
-        return compare_with(previous, result, data.dev)
-
-    return task

@@ -29,6 +29,7 @@ from tagger_gui.session.effort import EffortLog
 from tagger_gui.session.jobs import Job, JobSlot, Runner
 from tagger_gui.session.predictions import PredictionCache, predict_request
 from tagger_gui.session.training import TrainingData, TrainingOutcome, training_task
+from tagger_gui.session.untagged import UntaggedText, VectorCache
 
 TRAINING, PREDICTION, EVALUATION, ERROR_FINDER = "training", "corpus prediction", "evaluation", "error finder"
 
@@ -48,6 +49,7 @@ class Session:
         self.corpus: Corpus = project.corpus
         self.jobs = JobSlot(runner)
         self.predictions = PredictionCache(self.corpus)
+        self.vectors = VectorCache()  # learned from the project's untagged text, reused by every new model
         self.tagger: Tagger | None = None
         self.effort = self._effort_of(project)
         self.model_listeners: list[Callable[[Tagger | None], None]] = []
@@ -149,7 +151,14 @@ class Session:
                 "Tag a few sentences first (or import a tagged corpus)."
             )
         marked = sum(1 for s in self.corpus if s.split == Split.DEV and s.tagged_count)
-        return TrainingData.snapshot(train, dev, self.corpus.tagset, choice.describe(marked) if dev else "")
+        return TrainingData.snapshot(train, dev, self.corpus.tagset, choice.describe(marked) if dev else "",
+                                     self.untagged_text())
+
+    def untagged_text(self) -> UntaggedText:
+        """The text new models learn word vectors from: every sentence's words and the project's raw text files."""
+        path = self.project.path
+        cache = path.with_name(path.stem + ".vectors.safetensors") if path is not None else None
+        return UntaggedText([list(s.words) for s in self.corpus], list(self.project.raw_text), cache)
 
     def dev_sentences(self) -> list[Sentence]:
         """The sentences that pick the epoch under the project's dev choice (the held-out set)."""
@@ -158,7 +167,7 @@ class Session:
     def start_training(self, config: TrainConfig, data: TrainingData, *, on_event: Callable[[Any], None],
                        on_done: Callable[[TrainingOutcome], None], on_failed: Callable[[str, str], None]) -> None:
         """Start a run in the job slot (replacing a corpus prediction); ``SessionError`` if another job runs."""
-        job = Job(TRAINING, training_task(config, data, self.tagger), on_done, on_failed, on_event)
+        job = Job(TRAINING, training_task(config, data, self.tagger, self.vectors), on_done, on_failed, on_event)
         self._start(job)
 
     def offer(self, outcome: TrainingOutcome) -> bool:

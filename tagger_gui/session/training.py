@@ -19,8 +19,10 @@ from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.progress import RunClock
 from tagger_gui.ml.runtime import freeze_long_lived
+from tagger_gui.ml.schedule import train_config
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingHooks, TrainingInfo, TrainResult
 from tagger_gui.session.jobs import Report, Throttle
+from tagger_gui.session.untagged import UntaggedText, VectorCache
 
 
 @dataclass
@@ -31,15 +33,25 @@ class TrainingData:
     dev: list[Sentence]
     tagset: TagSet
     dev_description: str = ""
+    untagged: UntaggedText = field(default_factory=UntaggedText)
 
     @classmethod
-    def snapshot(cls, train: list[Sentence], dev: list[Sentence], tagset: TagSet, dev_description: str = "") -> "TrainingData":
+    def snapshot(cls, train: list[Sentence], dev: list[Sentence], tagset: TagSet, dev_description: str = "",
+                 untagged: UntaggedText | None = None) -> "TrainingData":
         """Copies of the sentences. They live as long as the run and hold no reference cycles, so they are
         moved out of the cyclic GC's reach (``gc.freeze``): a full collection in the UI thread would
         otherwise rescan hundreds of thousands of tokens and stall the window for a third of a second."""
-        data = cls([s.copy() for s in train], [s.copy() for s in dev], tagset.copy(), dev_description)
+        data = cls([s.copy() for s in train], [s.copy() for s in dev], tagset.copy(), dev_description,
+                   untagged or UntaggedText())
         freeze_long_lived()
         return data
+
+
+@dataclass
+class Stage:
+    """A step before the first epoch, e.g. learning word vectors from the untagged text."""
+
+    text: str
 
 
 @dataclass
@@ -115,12 +127,21 @@ class ReportingHooks(TrainingHooks):
 
 
 def training_task(
-    config: TrainConfig, data: TrainingData, previous: Tagger | None
+    config: TrainConfig, data: TrainingData, previous: Tagger | None, cache: VectorCache | None = None, *,
+    warm: bool = False,
 ) -> Callable[[threading.Event, Report], TrainingOutcome]:
-    """The job task of one run: train, then score ``previous`` on the same dev sentences."""
+    """The job task of one run: train (``warm``: from ``previous``'s weights), then score ``previous``
+    on the same dev sentences. ``config`` is scaled to the data if it asks for it (``ml.schedule``);
+    with a ``cache``, a new model learns from ``data.untagged`` too."""
 
     def task(stop: threading.Event, report: Report) -> TrainingOutcome:
-        result = Trainer(config, ReportingHooks(report)).fit(data.train, data.dev, tagset=data.tagset, should_stop=stop)
+        start_from = previous if warm else None
+        settings = train_config(config, sum(s.tagged_count for s in data.train))
+        vectors = None
+        if cache is not None and not warm:
+            vectors = cache.vectors(data.untagged, settings.raw_dim, lambda text: report(Stage(text)))
+        result = Trainer(settings, ReportingHooks(report)).fit(
+            data.train, data.dev, tagset=data.tagset, should_stop=stop, start_from=start_from, raw_vectors=vectors)
         return compare_with(previous, result, data.dev)
 
     return task

@@ -91,7 +91,7 @@ def test_char_matrix_holds_each_forms_char_ids_then_padding():
     table = FormTable(vocab, 12, 3)
     forms = list(dict.fromkeys(w for s in SENTENCES for w in s))
     assert table.rows(forms).tolist() == list(range(1, len(forms) + 1))
-    _, _, chars, lengths, _ = table.tensors()
+    _, _, chars, lengths, _, _ = table.tensors()
     assert lengths[0] == 0 and not chars[0].any()
     for row, form in enumerate(forms, start=1):
         expected = vocab.char_ids(form, 12)

@@ -8,7 +8,7 @@ import pytest
 
 from tagger_gui.ml import schedule
 from tagger_gui.ml.config import preset_config
-from tagger_gui.ml.schedule import scaled_config
+from tagger_gui.ml.schedule import scaled_config, train_config
 from tagger_gui.ml.training import Trainer
 
 from .conftest import toy_sentences
@@ -20,21 +20,31 @@ def _documented_rows() -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in rows]
 
 
-@pytest.mark.parametrize("warm", [False, True])
-def test_scaled_config_follows_the_documented_table(warm):
+@pytest.mark.parametrize("mode", ["loop", "warm", "train"])
+def test_scaled_config_follows_the_documented_table(mode):
     base = preset_config("default")
     rows = _documented_rows()
     assert len(rows) == len(schedule.TIERS) == 4
     for row in rows:
         limit = int(row[0].removeprefix("up to ").replace(",", ""))
-        layers, epochs, warm_epochs, batch = (int(cell) for cell in row[1:5])
-        every, minutes = int(row[5].split()[0]), float(row[6].split()[0])
+        layers, epochs, warm_epochs, train_epochs, batch = (int(cell) for cell in row[1:6])
+        every, minutes = int(row[6].split()[0]), float(row[7].split()[0])
+        expected_epochs = {"loop": epochs, "warm": warm_epochs, "train": train_epochs}[mode]
         for tokens in (limit, limit - 1):
-            config = scaled_config(base, tokens, warm=warm)
-            assert (config.num_layers, config.epochs, config.batch_size) == (layers, warm_epochs if warm else epochs, batch)
-            assert (config.eval_every, config.max_minutes) == (every, minutes)
+            config = scaled_config(base, tokens, warm=mode == "warm", full=mode == "train")
+            assert (config.num_layers, config.epochs, config.batch_size) == (layers, expected_epochs, batch)
+            assert (config.eval_every, config.max_minutes) == (every, base.max_minutes if mode == "train" else minutes)
             assert (config.char_encoder, config.suffix_length, config.lr) == (base.char_encoder, base.suffix_length, base.lr)
-    assert scaled_config(base, 150_001, warm=warm) == base
+            assert not config.scale_to_data
+    assert scaled_config(base, 150_001, warm=mode == "warm") == base.replace(scale_to_data=False)
+
+
+def test_an_explicit_train_is_scaled_only_when_its_settings_ask_for_it():
+    base = preset_config("default")
+    assert train_config(base, 2_000) == scaled_config(base, 2_000, full=True)
+    assert train_config(base, 2_000).epochs != base.epochs
+    manual = base.replace(scale_to_data=False, epochs=3)
+    assert train_config(manual, 2_000) == manual
 
 
 def test_the_loop_keeps_one_model_shape_below_the_full_data_preset():
