@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from dataclasses import asdict
@@ -40,6 +39,8 @@ from tagger_gui.ml.config import preset_config  # noqa: E402
 from tagger_gui.ml.schedule import scaled_config  # noqa: E402
 from tagger_gui.ml.simulate import LoopRun, LoopSettings, fresh_accuracy, simulate  # noqa: E402
 from tagger_gui.ml.training import Trainer  # noqa: E402
+
+from benchmarks.plotting import Panel, save_panels  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ud-english-ewt"
 
@@ -219,65 +220,16 @@ def main() -> None:
 
 def _plot(runs: dict[str, LoopRun], target: float, path: Path) -> None:
     """Dev accuracy against the share of train tokens tagged and against modelled hours."""
-    series = []
+    by_tokens = Panel("% of train tokens tagged", "dev accuracy %", hline=target)
+    by_hours = Panel("modelled annotation hours (Ringger et al. 2008)", "dev accuracy %", hline=target)
     for name, run in runs.items():
-        x_tokens = [100 * p.fraction for p in run.points]
         y = [100 * p.dev_accuracy for p in run.points]
-        series.append((name + (" (pre-annotated)" if name == "in_order" else ""), x_tokens, [p.seconds / 3600 for p in run.points], y))
+        label = name + (" (pre-annotated)" if name == "in_order" else "")
+        by_tokens.series.append((label, [100 * p.fraction for p in run.points], y))
+        by_hours.series.append((label, [p.seconds / 3600 for p in run.points], y))
         if name == "in_order":
-            series.append(("in_order (from scratch)", None, [p.scratch_seconds / 3600 for p in run.points], y))
-    try:
-        import matplotlib
-    except ImportError:
-        _plot_pyqtgraph(series, target, path)
-        return
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
-    for label, x_tokens, x_hours, y in series:
-        if x_tokens is not None:
-            left.plot(x_tokens, y, marker=".", label=label)
-        right.plot(x_hours, y, marker=".", label=label)
-    for axis, xlabel in ((left, "% of train tokens tagged"), (right, "modelled annotation hours (Ringger et al. 2008)")):
-        axis.axhline(target, color="grey", linestyle="--", label=f"target {target:.1f}")
-        axis.set_xlabel(xlabel)
-        axis.set_ylabel("dev accuracy %")
-        axis.legend()
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    print(f"plot written to {path}")
-
-
-def _plot_pyqtgraph(series, target: float, path: Path) -> None:
-    """The same two panels with pyqtgraph's image exporter (offscreen), when matplotlib is not installed."""
-    try:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        import pyqtgraph as pg
-        import pyqtgraph.exporters
-        from PySide6.QtWidgets import QApplication
-    except ImportError as error:
-        print(f"no plot: neither matplotlib nor pyqtgraph is usable ({error})")
-        return
-    app = QApplication.instance() or QApplication([])
-    layout = pg.GraphicsLayoutWidget(size=(1200, 450))
-    layout.setBackground("w")
-    colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
-    for column, (xlabel, use_tokens) in enumerate((("% of train tokens tagged", True), ("modelled hours", False))):
-        plot = layout.addPlot(row=0, col=column, labels={"left": "dev accuracy %", "bottom": xlabel})
-        plot.addLegend()
-        for k, (label, x_tokens, x_hours, y) in enumerate(series):
-            x = x_tokens if use_tokens else x_hours
-            if x is not None:
-                plot.plot(x, y, pen=pg.mkPen(colors[k % len(colors)], width=2), symbol="o", symbolSize=4, name=label)
-        plot.addLine(y=target, pen=pg.mkPen("grey", style=pg.QtCore.Qt.PenStyle.DashLine))
-    layout.resize(1200, 450)
-    layout.show()  # lays the plots out (offscreen without a display)
-    app.processEvents()
-    exporter = pg.exporters.ImageExporter(layout.scene())
-    exporter.parameters()["width"] = 1200
-    exporter.export(str(path))
-    print(f"plot written to {path} (pyqtgraph)")
+            by_hours.series.append(("in_order (from scratch)", [p.scratch_seconds / 3600 for p in run.points], y))
+    save_panels([by_tokens, by_hours], path)
 
 
 if __name__ == "__main__":

@@ -315,6 +315,9 @@ def _train(args: argparse.Namespace) -> int:
     except UntaggedTextError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
+    if args.raw and vectors is None:
+        print(f"{PROG}: note: too little untagged text to learn word vectors from; training without them",
+              file=sys.stderr)
     hooks = _ProgressHooks() if world is None or world.is_main else None
     try:
         with _stop_on_ctrl_c() as stop, _naming_the_rank(world):

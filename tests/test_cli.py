@@ -12,6 +12,7 @@ import pytest
 from tagger_gui.cli import main
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import read_file, write_file
+from tagger_gui.ml.bundle import load_bundle
 
 WORDS = {
     "DET": ["the", "a", "that", "this"],
@@ -169,3 +170,18 @@ def test_the_progress_bar_shows_the_runs_eta_under_the_time_limit(capsys):
     hooks.on_batch_end(BatchInfo(epoch=1, batch=1, n_batches=10, step=1, loss=0.5, words_per_second=10.0))
     assert hooks._bar.postfix == "loss 0.500, ETA 00:30"
     hooks.close()
+
+
+def test_train_learns_from_raw_text_files_and_names_a_bad_one(files, tmp_path, capsys):
+    raw = tmp_path / "raw.txt"
+    nouns = [a + b for a in "bdfgklmnprst" for b in ("ap", "ib", "og", "ut", "em", "ix", "ul", "ar")]  # 96 made-up
+    raw.write_text("".join(f"the {nouns[i % 96]} liked a {nouns[i * 7 % 96]}\n" for i in range(600)), encoding="utf-8")
+    out = tmp_path / "with_raw"
+    assert main(["train", str(files["train"]), "--out", str(out), "--epochs", "1", "--device", "cpu",
+                 "--raw", str(raw)]) == 0
+    assert load_bundle(out).vocab.raw_words  # the model has word vectors from the text
+    bad = tmp_path / "binary.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert main(["train", str(files["train"]), "--out", str(tmp_path / "no"), "--epochs", "1", "--device", "cpu",
+                 "--raw", str(bad)]) == 1
+    assert "binary.txt" in capsys.readouterr().err and not (tmp_path / "no").exists()

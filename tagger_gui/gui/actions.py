@@ -19,7 +19,7 @@ MENU_LAYOUT = (
                    "-", "clear_tag", "mark_reviewed",
                    "-", "accept_prediction", "accept_sentence", "next_uncertain", "ranked_palette")),
     ("&Model", ("train", "stop_training", "-", "evaluate", "find_errors", "-", "load_model", "save_model", "restore_model",
-                "-", "predict_corpus", "pre_annotate", "sort_uncertainty",
+                "-", "raw_text", "-", "predict_corpus", "pre_annotate", "sort_uncertainty",
                 "-", "assist", "annotate_next", "@strategies")),
     ("&View", ("@docks", "-", "zoom_in", "zoom_out", "zoom_reset")),
     ("&Help", ("shortcuts", "about")),
@@ -70,6 +70,8 @@ def _specs(w) -> list[tuple]:
          "Jump to the next most uncertain untagged or disagreeing token of the corpus", w.assist.next_uncertain),
         ("ranked_palette", "Model-ranked &palette", "Ctrl+R",
          "Digits 1..9 pick the model's most probable tags for the current token", w.assist.toggle_ranked_palette),
+        ("raw_text", "Untagged te&xt files…", None, "Text files new models also learn from (word vectors, no tags "
+         "needed)", w._on_raw_text),
         ("predict_corpus", "&Predict the corpus", None, "Predict every sentence in the background (for sorting by uncertainty)",
          w.assist.predict_corpus),
         ("pre_annotate", "Pre-&annotate untagged tokens", None,

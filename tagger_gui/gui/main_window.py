@@ -26,6 +26,7 @@ from tagger_gui.gui.panels.sentence_list import SentenceListPanel
 from tagger_gui.gui.panels.tag_editor import KEY_HELP, TagEditorPanel
 from tagger_gui.gui.panels.tagset_panel import TagSetPanel
 from tagger_gui.gui.panels.training_panel import TrainingPanel
+from tagger_gui.gui.raw_text_dialog import RawTextDialog
 from tagger_gui.gui.training_controller import TrainingController
 from tagger_gui.gui.zoom import Zoom
 from tagger_gui.gui.dock_shares import DockShares
@@ -278,6 +279,13 @@ class MainWindow(QMainWindow):
     def _on_train(self) -> None:
         self.docks["trainingDock"].raise_()
         self.training_panel.train_button.click()
+
+    def _on_raw_text(self) -> None:
+        project = self.document.project
+        dialog = RawTextDialog(project.raw_text, self)
+        if dialog.exec() and dialog.files() != project.raw_text:
+            project.raw_text = dialog.files()
+            self.document.mark_dirty()
 
     def _on_training_running(self, running: bool) -> None:
         self._on_jobs_changed()

@@ -148,6 +148,13 @@ class BiLSTMTagger(nn.Module):
         self.output = nn.Linear(out_width, n_tags)
 
     def forward(self, inputs: ModelInputs) -> torch.Tensor:
+        x = self.features(inputs)
+        for lstm in self.lstms:
+            x = self.dropout(run_lstm(lstm, x, inputs.lengths))
+        return F.log_softmax(self.output(x), dim=-1)
+
+    def features(self, inputs: ModelInputs) -> torch.Tensor:
+        """``[B, L, width]``: every word's features (word, untagged-text vector, spelling, shape), after dropout."""
         features = [self.word_embedding(inputs.word_ids)]
         if self.raw_embedding is not None:
             features.append(self.raw_embedding(inputs.raw_ids))
@@ -160,10 +167,7 @@ class BiLSTMTagger(nn.Module):
             features.append(self.shape_embedding(inputs.shape_ids))
         if self.suffix_embedding is not None:
             features.append(self.suffix_embedding(inputs.suffix_ids).flatten(2))
-        x = self.dropout(torch.cat(features, dim=-1))
-        for lstm in self.lstms:
-            x = self.dropout(run_lstm(lstm, x, inputs.lengths))
-        return F.log_softmax(self.output(x), dim=-1)
+        return self.dropout(torch.cat(features, dim=-1))
 
 
 def build_model(config: TrainConfig, vocab: Vocab) -> nn.Module:

@@ -26,6 +26,7 @@ from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.distributed import World, shared_vocab_and_model
 from tagger_gui.ml.predict import Tagger
+from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.runtime import configure_torch
 from tagger_gui.ml.threads import ThreadTuner
 from tagger_gui.ml.training_events import (  # noqa: F401 - re-exported: the trainer's public vocabulary

@@ -20,7 +20,8 @@ QStandardPaths.setTestModeEnabled(True)
 
 
 def small_config(**overrides):
-    settings = dict(embedding_dim=16, hidden_dim=16, num_layers=1, char_hidden=16, batch_size=4, epochs=2, device="cpu")
+    settings = dict(embedding_dim=16, hidden_dim=16, num_layers=1, char_hidden=16, batch_size=4, epochs=2, device="cpu",
+                    scale_to_data=False)
     settings.update(overrides)
     return preset_config("default", **settings)
 

@@ -79,3 +79,20 @@ def test_the_wheel_over_a_field_scrolls_the_form_unless_the_field_has_focus(qtbo
     before = size.value()
     wheel(size)
     assert size.value() != before and scroll_bar.value() == 0  # a focused field still takes the wheel
+
+
+def test_scaling_to_the_data_greys_out_the_settings_it_chooses(qtbot):
+    from tagger_gui.gui.panels.training_panel import SCALED_FIELDS
+    from tagger_gui.ml.config import preset_config
+    from tagger_gui.session.training import Stage
+
+    panel = make_panel(qtbot)
+    assert panel.config().scale_to_data and not any(panel._editors[n].isEnabled() for n in SCALED_FIELDS)
+    panel._editors["scale_to_data"].setChecked(False)
+    assert all(panel._editors[n].isEnabled() for n in SCALED_FIELDS)
+    panel._editors["epochs"].setValue(7)
+    assert panel.config().epochs == 7 and not panel.config().scale_to_data
+    panel.set_config(preset_config("fast"))
+    assert panel._editors["scale_to_data"].isChecked() and not panel._editors["epochs"].isEnabled()
+    panel.show_event(Stage("learning word vectors"))
+    assert "Before training: learning word vectors…" in panel.log.toPlainText()

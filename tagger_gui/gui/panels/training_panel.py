@@ -19,17 +19,19 @@ from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRESETS, TrainConfig
 from tagger_gui.ml.devices import available_devices
 from tagger_gui.ml.progress import Progress, ending_label, ending_sentence, start_sentence
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
-from tagger_gui.session.training import LossPoints
+from tagger_gui.session.training import LossPoints, Stage
 
 # The settings shown, in order; everything else keeps the preset's value.
 SHOWN_FIELDS = (
-    "embedding_dim", "hidden_dim", "num_layers", "char_encoder", "dropout", "optimizer", "lr",
-    "batch_size", "epochs", "patience", "max_minutes", "seed",
+    "scale_to_data", "embedding_dim", "hidden_dim", "num_layers", "char_encoder", "raw_dim", "dropout", "optimizer",
+    "lr", "batch_size", "epochs", "patience", "max_minutes", "seed",
 )
+SCALED_FIELDS = ("num_layers", "batch_size", "epochs", "patience")
+"""Chosen from the amount of tagged data while "Scale to the data" is on (``ml.schedule``)."""
 _CHOICES = {"char_encoder": CHAR_ENCODERS, "optimizer": OPTIMIZERS}
 _LABELS = {"embedding_dim": "Word embedding size", "hidden_dim": "LSTM hidden size", "num_layers": "LSTM layers",
            "char_encoder": "Character features", "lr": "Learning rate", "patience": "Early-stop patience",
-           "max_minutes": "Time limit"}
+           "max_minutes": "Time limit", "scale_to_data": "Scale to the data", "raw_dim": "Untagged-text vectors"}
 DEV_FROM_SPLIT = "split"
 DEV_HELD_OUT = "held_out"
 
@@ -105,6 +107,7 @@ class TrainingPanel(QWidget):
             editor.setToolTip(TrainConfig.help(name))
             self._editors[name] = editor
             form.addRow(_LABELS.get(name, name.replace("_", " ").capitalize()), editor)
+        self._editors["scale_to_data"].toggled.connect(self._on_scale_toggled)
         form.addRow("Dev sentences", self._build_dev_choice())
         self.device_box = QComboBox()
         for choice in available_devices():
@@ -235,6 +238,10 @@ class TrainingPanel(QWidget):
         else:
             editor.setValue(value)
 
+    def _on_scale_toggled(self, scaled: bool) -> None:
+        for name in SCALED_FIELDS:
+            self._editors[name].setEnabled(not scaled)
+
     def _on_preset_changed(self, name: str) -> None:
         self._apply_config(preset_config(name, device=self.device_box.currentData() or "auto"))
 
@@ -259,6 +266,8 @@ class TrainingPanel(QWidget):
         self.stop_button.setEnabled(running)
         for editor in (*self._editors.values(), self.preset_box, self.device_box, self.dev_box, self.fraction_box):
             editor.setEnabled(not running)
+        if not running:
+            self._on_scale_toggled(self._editors["scale_to_data"].isChecked())
 
     def show_started(self, info: TrainingInfo) -> None:
         self._run = info
@@ -324,6 +333,8 @@ class TrainingPanel(QWidget):
             self.show_progress(event)
         elif isinstance(event, EpochSummary):
             self.add_epoch(event)
+        elif isinstance(event, Stage):
+            self.log.appendPlainText(f"Before training: {event.text}…")
 
     def reset_display(self) -> None:
         """Forget the previous run (another project was opened): empty plot and log, idle progress."""

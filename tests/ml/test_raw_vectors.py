@@ -1,0 +1,121 @@
+"""Word vectors from untagged text: what they hold, how they are saved, and what the tagger does with them."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+import torch
+
+from tagger_gui.core.corpus import Sentence
+from tagger_gui.ml.bundle import load_bundle, save_bundle
+from tagger_gui.ml.config import preset_config
+from tagger_gui.ml.raw_vectors import RawVectors, learn_vectors, text_fingerprint
+from tagger_gui.ml.training import Trainer
+from tagger_gui.ml.vocab import UNK, raw_form
+from tagger_gui.ml.warm_start import grown_tagger
+
+NOUNS = ["cat", "dog", "bird", "fish", "horse", "cow", "blick"]
+VERBS = ["runs", "sleeps", "eats", "sings", "jumps", "swims", "florps"]
+DETS = ["the", "a", "this", "that"]
+ADVS = ["quickly", "slowly", "often", "today"]
+
+
+def untagged(count: int = 600, seed: int = 0) -> list[list[str]]:
+    """Sentences "DET NOUN VERB ADV": the made-up words blick and florps only ever appear here."""
+    rng = random.Random(seed)
+    return [[rng.choice(DETS), rng.choice(NOUNS), rng.choice(VERBS), rng.choice(ADVS)] for _ in range(count)]
+
+
+def tagged() -> list[Sentence]:
+    """Tagged sentences of the real words only; each word also alone, so position alone tells nothing."""
+    sentences = [Sentence.from_words([d, n, v, a], ["DET", "NOUN", "VERB", "ADV"])
+                 for d, n, v, a in zip(DETS * 3, NOUNS[:-1] * 2, VERBS[:-1] * 2, ADVS * 3)]
+    singles = [(w, "NOUN") for w in NOUNS[:-1]] + [(w, "VERB") for w in VERBS[:-1]]
+    return sentences + [Sentence.from_words([word], [tag]) for word, tag in singles]
+
+
+def small_config(**overrides):
+    settings = dict(embedding_dim=8, hidden_dim=16, char_encoder="none", suffix_length=0, shape_features=False,
+                    num_layers=1, epochs=60, batch_size=4, raw_dim=4, max_minutes=None, device="cpu",
+                    word_dropout=0.0, dropout=0.0, lr=0.02, seed=3)
+    return preset_config("default", **{**settings, **overrides})
+
+
+def test_words_of_the_same_contexts_get_near_vectors():
+    vectors = learn_vectors(untagged(), dim=4)
+    row = {w: i for i, w in enumerate(vectors.words)}
+    unit = torch.nn.functional.normalize(vectors.vectors, dim=1)
+
+    def similarity(a: str, b: str) -> float:
+        return float(unit[row[a]] @ unit[row[b]])
+
+    for noun, verb in itertools.product(["cat", "dog"], ["runs", "sleeps"]):
+        assert similarity("blick", noun) > similarity("blick", verb)
+        assert similarity("florps", verb) > similarity("florps", noun)
+    assert vectors.vectors[:2].abs().sum() == 0  # padding and unknown rows stay zero
+
+
+def test_the_fingerprint_follows_the_text_and_the_settings():
+    text = untagged(50)
+    assert text_fingerprint(text, 4, 1) == text_fingerprint([list(s) for s in text], 4, 1)
+    assert text_fingerprint(text, 4, 1) != text_fingerprint(text, 8, 1)
+    assert text_fingerprint(text, 4, 1) != text_fingerprint(text[:-1], 4, 1)
+
+
+def test_too_little_text_is_refused_with_a_reason():
+    with pytest.raises(ValueError, match="need more than 64"):
+        learn_vectors([["a", "b"], ["a", "b"]], dim=64)
+
+
+def test_saved_vectors_load_identically_and_a_damaged_file_is_named(tmp_path):
+    vectors = learn_vectors(untagged(100), dim=4)
+    path = tmp_path / "v.safetensors"
+    vectors.save(path)
+    loaded = RawVectors.load(path)
+    assert loaded.words == vectors.words and loaded.fingerprint == vectors.fingerprint
+    assert torch.equal(loaded.vectors, vectors.vectors)
+    path.write_bytes(path.read_bytes()[:-7])
+    with pytest.raises(ValueError, match="v.safetensors"):
+        RawVectors.load(path)
+
+
+def test_digits_share_one_form():
+    assert raw_form("Born1999") == raw_form("born2024") == "born0000"
+
+
+def test_the_tagger_tags_words_never_seen_tagged_by_their_untagged_contexts():
+    vectors = learn_vectors(untagged(), dim=4)
+    tagger = Trainer(small_config(), threads=1).fit(tagged(), raw_vectors=vectors).tagger
+    assert tagger.vocab.raw_id("blick") != UNK and tagger.vocab.word_id("blick") == UNK
+    tags = [p.best for p in tagger.predict([["blick"], ["florps"], ["the", "blick", "florps"]])]
+    assert tags == [["NOUN"], ["VERB"], ["DET", "NOUN", "VERB"]]
+
+
+def test_without_vectors_the_model_has_no_such_input():
+    tagger = Trainer(small_config(epochs=1), threads=1).fit(tagged()).tagger
+    assert tagger.vocab.raw_words == [] and tagger.model.raw_embedding is None
+    off = Trainer(small_config(epochs=1, raw_dim=0), threads=1).fit(tagged(), raw_vectors=learn_vectors(untagged(), 4))
+    assert off.tagger.model.raw_embedding is None
+
+
+def test_the_vectors_stay_frozen_travel_in_the_bundle_and_survive_a_warm_start(tmp_path):
+    vectors = learn_vectors(untagged(), dim=4)
+    tagger = Trainer(small_config(epochs=3), threads=1).fit(tagged(), raw_vectors=vectors).tagger
+    assert torch.equal(tagger.model.raw_embedding.weight, vectors.vectors)
+    save_bundle(tagger, tmp_path / "m")
+    loaded = load_bundle(tmp_path / "m")
+    words = [["the", "blick", "florps"], ["a", "cat", "runs", "slowly"]]
+    assert [p.best for p in loaded.predict(words)] == [p.best for p in tagger.predict(words)]
+    assert loaded.vocab.raw_words == vectors.words
+    grown = grown_tagger(loaded, [["a", "zork", "runs"]], ["NOUN"], loaded.config)
+    assert grown.vocab.raw_words == vectors.words
+    assert torch.equal(grown.model.raw_embedding.weight, vectors.vectors)
+
+
+def test_vectors_of_another_size_than_the_setting_are_refused():
+    from tagger_gui.ml.devices import TrainingError
+
+    with pytest.raises(TrainingError, match="raw_dim"):
+        Trainer(small_config(raw_dim=8, epochs=1), threads=1).fit(tagged(), raw_vectors=learn_vectors(untagged(), 4))
