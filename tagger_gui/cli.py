@@ -4,7 +4,8 @@
     tagger-gui train TRAIN [--dev DEV] --out MODEL [--preset NAME] [--epochs N]
                    [--device D] [--column upos|xpos|N] [--seed S] [--max-minutes M] [--nproc N]
     tagger-gui evaluate MODEL DATA [--json]
-    tagger-gui predict MODEL INPUT --out OUTPUT [--scores SCORES.tsv]
+    tagger-gui predict MODEL INPUT --out OUTPUT [--scores SCORES.tsv] [--engine local|ray]
+                   [--ray-address ADDR] [--workers N]
     tagger-gui convert INPUT OUTPUT [--from FMT] [--to FMT] [--column upos|xpos|N]
 
 File formats follow the extension (``.conllu``, ``.conll``/``.tsv``, ``.jsonl``,
@@ -14,7 +15,8 @@ File formats follow the extension (``.conllu``, ``.conll``/``.tsv``, ``.jsonl``,
 
 ``predict`` reads INPUT in chunks and writes as it goes (memory stays flat for any
 size), each output to a temporary file renamed over OUTPUT at the end, with
-progress on stderr. ``predict --scores`` writes a tab-separated table with the header
+progress on stderr; ``--engine ray`` tags on Ray Data workers (``cli_predict``).
+``predict --scores`` writes a tab-separated table with the header
 ``sentence  word_index  word  <tag 1>  <tag 2> ...``: one row per word, ``sentence``
 and ``word_index`` counted from 1 in file order, and for each tag the model's
 log-softmax score (``exp`` of it is the probability; a row's best score is the
@@ -38,18 +40,15 @@ import os
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Iterator, NoReturn, Sequence
 
 from tqdm import tqdm
 
-from tagger_gui.core.atomic import atomic_open
-from tagger_gui.core.corpus import Sentence
+from tagger_gui.cli_predict import add_predict_arguments, check_engine_options
 from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
 from tagger_gui.core.files import check_output
-from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, write_file
-from tagger_gui.core.formats.stream import ChunkReader, writing
+from tagger_gui.core.formats import FORMATS, FormatError, read_file, write_file
 from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save_bundle
 from tagger_gui.ml.config import PRECISIONS, PRESETS, preset_config
 from tagger_gui.ml.devices import check_device
@@ -57,10 +56,8 @@ from tagger_gui.ml.distributed import (
     LaunchError, RankFailure, World, environment_world_size, join_from_environment, launch_local, leave, rank_failure,
 )
 from tagger_gui.ml.metrics import Evaluation
-from tagger_gui.ml.corpus_predict import predict_stream, prefetched
 from tagger_gui.ml.progress import RunClock, ending_sentence, start_sentence
-from tagger_gui.ml.scores import score_table
-from tagger_gui.ml.threads import ThreadTuner
+from tagger_gui.ml.ray_predict import RayEngineError
 from tagger_gui.ml.schedule import train_config
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingError, TrainingHooks, TrainingInfo
 from tagger_gui.session.untagged import UntaggedText, UntaggedTextError, VectorCache
@@ -99,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `tagger-gui evaluate ... | head -1`: the reader has gone, end quietly
         _silence_stdout()
         return EXIT_BROKEN_PIPE
-    except (UsageError, FormatError, BundleError, TrainingError, OSError, ValueError) as error:
+    except (UsageError, FormatError, BundleError, TrainingError, RayEngineError, OSError, ValueError) as error:
         print(f"{PROG}: {_one_line(error)}", file=sys.stderr)
         return 2
 
@@ -111,7 +108,10 @@ def _check_before_work(args: argparse.Namespace) -> None:
         DeviceError: ``--device`` names nothing this machine can compute on.
         BundleError: ``train --out`` cannot hold a model (e.g. it is an existing file).
         OSError: an output is not a regular file, is read-only, or its folder is missing.
+        ValueError, RayEngineError: ``predict``'s engine options do not fit, or Ray is missing.
     """
+    if args.command == "predict":
+        check_engine_options(args)
     if getattr(args, "device", None) is not None:
         check_device(args.device)
     if args.command == "train":
@@ -152,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_train(commands.add_parser("train", help="train a tagger and save it"))
     _add_evaluate(commands.add_parser("evaluate", help="score a tagger on tagged data"))
-    _add_predict(commands.add_parser("predict", help="tag a file with a trained tagger"))
+    add_predict_arguments(commands.add_parser("predict", help="tag a file with a trained tagger"), _column)
     _add_convert(commands.add_parser("convert", help="convert a corpus file between formats"))
     return parser
 
@@ -190,16 +190,6 @@ def _add_evaluate(p: argparse.ArgumentParser) -> None:
     p.add_argument("--column", type=_column, default="upos")
     p.add_argument("--device", default="auto")
     p.set_defaults(run=_evaluate)
-
-
-def _add_predict(p: argparse.ArgumentParser) -> None:
-    p.add_argument("model", type=Path)
-    p.add_argument("input", type=Path)
-    p.add_argument("--out", type=Path, required=True, help="tagged output (format from its extension, else INPUT's)")
-    p.add_argument("--scores", type=Path, help="also write the per-word tag score table (TSV)")
-    p.add_argument("--column", type=_column, default="upos")
-    p.add_argument("--device", default="auto")
-    p.set_defaults(run=_predict)
 
 
 def _add_convert(p: argparse.ArgumentParser) -> None:
@@ -379,63 +369,6 @@ def _evaluation_table(evaluation: Evaluation) -> str:
     for tag, s in evaluation.per_tag.items():
         lines.append(f"{tag:<12}{s.precision:>10.2%}{s.recall:>10.2%}{s.f1:>10.2%}{s.support:>10}")
     return "\n".join(lines)
-
-
-# ----------------------------------------------------------------- predict
-def _predict(args: argparse.Namespace) -> int:
-    """Tag INPUT chunk by chunk: memory stays flat, and each output replaces its file atomically at the end."""
-    tuner = ThreadTuner()  # created now: it measures the machine's load while the model loads
-    tagger = load_bundle(args.model, device=args.device)
-    reader = ChunkReader(args.input, format_for_path(args.input), tag_column=args.column)
-    try:
-        out_format = format_for_path(args.out)
-    except FormatError:
-        out_format = reader.fmt
-    progress = _Progress(reader)
-    with contextlib.ExitStack() as outputs:
-        out = outputs.enter_context(writing(args.out, out_format, tag_column=args.column))
-        scores = outputs.enter_context(atomic_open(args.scores)) if args.scores else None
-        chunks = predict_stream(tagger, prefetched(reader), words=lambda chunk: [s.words for s in chunk], tuner=tuner)
-        for sentences, predictions in chunks:
-            for sentence, prediction in zip(sentences, predictions):
-                for token, tag in zip(sentence.tokens, prediction.best):
-                    token.tag = tag
-            out.write(sentences)
-            if scores is not None:
-                first = progress.sentences + 1
-                scores.write(score_table(sentences, predictions, first, header=first == 1).encode("utf-8"))
-            progress.update(sentences)
-        if scores is not None and progress.sentences == 0:
-            scores.write(score_table([], []).encode("utf-8"))
-    progress.close()
-    print(f"tagged {progress.words} words in {progress.sentences} sentences -> {args.out}")
-    return 0
-
-
-class _Progress:
-    """Tagging progress on stderr: a line rewritten in place on a terminal, else a line every few seconds."""
-
-    def __init__(self, reader: ChunkReader, every: float = 0.5) -> None:
-        self.reader, self.sentences, self.words, self.shown = reader, 0, 0, False
-        self.tty = sys.stderr.isatty()
-        self.every = every if self.tty else 10 * every
-        self.start = self.last = time.monotonic()
-
-    def update(self, sentences: list[Sentence]) -> None:
-        """Count ``sentences`` as tagged and written."""
-        self.sentences += len(sentences)
-        self.words += sum(len(s.tokens) for s in sentences)
-        now = time.monotonic()
-        if now - self.last < self.every:
-            return
-        self.last, self.shown = now, True
-        share = f"{self.reader.done / self.reader.size:4.0%} " if self.reader.size else ""
-        line = f"tagging: {share}{self.sentences:,} sentences, {self.words / (now - self.start):,.0f} words/s"
-        print("\r" + line if self.tty else line, end="" if self.tty else "\n", file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.shown and self.tty:
-            print(file=sys.stderr)
 
 
 # ----------------------------------------------------------------- convert

@@ -60,6 +60,26 @@ def new_sentence_id() -> str:
     return f"s{next(_generated_ids)}"
 
 
+def reserve_sentence_ids(count: int) -> int:
+    """Set aside the next ``count`` generated ids for sentences that other processes make; the first one's number.
+
+    Every sentence read takes one generated id (then replaced by the id its file
+    gives, if any), so the other processes give the sentences the ids this process
+    would have given them, starting each part at ``first + sentences before it``
+    with ``generate_sentence_ids_from``.
+    """
+    global _generated_ids
+    first = next(_generated_ids)
+    _generated_ids = itertools.count(first + count)
+    return first
+
+
+def generate_sentence_ids_from(number: int) -> None:
+    """Make ``s<number>`` the next generated id of this process (see ``reserve_sentence_ids``)."""
+    global _generated_ids
+    _generated_ids = itertools.count(number)
+
+
 @dataclass
 class Sentence:
     """A sentence of tokens with a stable id, a split marker and a reviewed flag.

@@ -12,9 +12,11 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from dataclasses import dataclass
 from itertools import takewhile
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
+from tagger_gui.core.corpus import Sentence
 from tagger_gui.ml.predict import Prediction, Tagger
 from tagger_gui.ml.threads import ThreadTuner
 from tagger_gui.ml.training_events import StopSignal, stop_check
@@ -28,6 +30,35 @@ STREAM_FORMS = 200_000
 Chunk = TypeVar("Chunk", bound=Sequence)
 Item = TypeVar("Item")
 _END = object()
+
+
+@dataclass(frozen=True)
+class TaggingProgress:
+    """How far the tagging of a file has come: sentences and words tagged, bytes of the input read."""
+
+    sentences: int = 0
+    words: int = 0
+    done_bytes: int = 0
+    size_bytes: int = 0
+
+
+class ChunkPredictor:
+    """``predictor(word_lists)``: the predictions of chunk after chunk, with one table of encoded forms (bounded)."""
+
+    def __init__(self, tagger: Tagger) -> None:
+        self.tagger, self.table = tagger, tagger.form_table()
+
+    def __call__(self, words: Sequence[Sequence[str]]) -> list[Prediction]:
+        if len(self.table) > STREAM_FORMS:
+            self.table = self.tagger.form_table()
+        return self.tagger.predict(words, self.table)
+
+
+def apply_best_tags(sentences: Sequence[Sentence], predictions: Sequence[Prediction]) -> None:
+    """Set each token's tag to its prediction's best tag."""
+    for sentence, prediction in zip(sentences, predictions):
+        for token, tag in zip(sentence.tokens, prediction.best):
+            token.tag = tag
 
 
 def predict_stream(
@@ -47,14 +78,12 @@ def predict_stream(
     """
     if tuner is not None:
         tuner.start()
-    table = tagger.form_table()
+    predict = ChunkPredictor(tagger)
     try:
         for chunk in chunks:
-            if len(table) > STREAM_FORMS:
-                table = tagger.form_table()
             lists = words(chunk)
             start = time.perf_counter()
-            predictions = tagger.predict(lists, table)
+            predictions = predict(lists)
             if tuner is not None:
                 tuner.after_batch(sum(map(len, lists)), time.perf_counter() - start)
             yield chunk, predictions

@@ -8,7 +8,8 @@ import pytest
 
 from tagger_gui.core import corpus
 from tagger_gui.core.corpus import Sentence
-from tagger_gui.core.formats import FormatError, read_file, write_file
+from tagger_gui.core.formats import FormatError, module_for, read_file, write_file
+from tagger_gui.core.formats import stream
 from tagger_gui.core.formats.stream import ChunkReader, writing
 
 from .test_formats import CONLLU
@@ -81,3 +82,40 @@ def test_a_failed_stream_leaves_the_old_output(tmp_path):
             out.write(chunk)
     assert target.read_text(encoding="utf-8") == "old\n" and sorted(p.name for p in tmp_path.iterdir()) == [
         "c.jsonl", "out.jsonl"]
+
+
+TRICKY = {  # blank-looking lines, document markers, text without a final line break
+    "columns": "-DOCSTART- O\n\nA x\n-DOCSTART- O\nB y\n\n\u00a0\n-DOCSTART-\n\n \t\nC\tz",
+    "text": "a b\n \u2003 \n\nc.\n\n\n",
+    "jsonl": '\n{"tokens": ["a"]}\n  \n{"tokens": ["b"]}',
+    "conllu": CONLLU + "\n\n\n" + CONLLU.rstrip("\n"),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(TRICKY))
+def test_count_sentences_counts_what_the_reader_makes(fmt):
+    text = TRICKY[fmt]
+    assert stream.count_sentences(text, fmt) == len(module_for(fmt, "x").read(text, "x")) > 1
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+@pytest.mark.parametrize("chunk_bytes", [1, 40, 10**6])
+def test_spans_read_in_any_order_give_the_chunks_and_ids_of_one_reader(tmp_path, monkeypatch, name, chunk_bytes):
+    """As other processes would: each span read apart, last first, numbering generated ids from its place."""
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + SAMPLES[name].replace("\n", "\r\n").encode())
+    monkeypatch.setattr(corpus, "_generated_ids", itertools.count(1))
+    whole = read_file(path)
+    monkeypatch.setattr(corpus, "_generated_ids", itertools.count(1))
+    reader = ChunkReader(path, chunk_bytes=chunk_bytes)
+    spans = list(reader.spans())
+    first = corpus.reserve_sentence_ids(reader.sentences)
+    assert first == 1 and corpus.new_sentence_id() == f"s{len(whole) + 1}"  # the reserved ids are not given again
+    parts = {}
+    for span in reversed(spans):
+        corpus.generate_sentence_ids_from(first + span.sentences_before)
+        parts[span.start] = reader.read_span(span)
+    read = [s for start in sorted(parts) for s in parts[start]]
+    assert [s.id for s in read] == [s.id for s in whole] and _sentence_data(read) == _sentence_data(whole)
+    assert [len(parts[span.start]) for span in spans] == [span.sentences for span in spans] == [
+        len(chunk) for chunk in ChunkReader(path, chunk_bytes=chunk_bytes)]

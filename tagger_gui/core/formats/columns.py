@@ -19,6 +19,11 @@ def _columns(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split()
 
 
+def is_docstart(line: str) -> bool:
+    """Whether ``line`` is a ``-DOCSTART-`` line: skipped, neither a word nor a sentence break."""
+    return DOCSTART in line and _columns(line)[0] == DOCSTART
+
+
 def _token(columns: list[str], tag_column: str | int, path: str, number: int) -> Token:
     if not columns[0].strip():
         raise FormatError(path, number, "empty token in the first column")
@@ -39,15 +44,14 @@ def read(text: str, path: str, tag_column: str | int = "last") -> list[Sentence]
     tokens: list[Token] = []
     numbers: list[int] = []
     for number, line in enumerate(text.split("\n"), start=1):
-        columns = _columns(line)
-        if columns and columns[0] == DOCSTART:
+        if is_docstart(line):
             continue
         if not line.strip():
             if tokens:
                 sentences.append(_sentence(tokens, numbers, path))
                 tokens, numbers = [], []
             continue
-        tokens.append(_token(columns, tag_column, path, number))
+        tokens.append(_token(_columns(line), tag_column, path, number))
         numbers.append(number)
     if tokens:
         sentences.append(_sentence(tokens, numbers, path))

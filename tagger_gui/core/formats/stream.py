@@ -7,24 +7,49 @@ sentences as ``read_file``, and an error is the same ``FormatError`` naming the
 line in the whole file. ``StreamWriter`` appends each chunk's text to a temporary
 file that replaces the target atomically at the end (``atomic_open``): the writers
 render sentence by sentence, so the bytes equal those of ``write_file``.
+
+``ChunkReader.spans`` gives the same chunks as byte ranges with their sentence
+counts, found without parsing (``count_sentences``), and ``read_span`` parses one:
+so that other processes can each read and tag a part of one file
+(``tagger_gui.ml.ray_predict``) and still number its sentences as one process does.
 """
 
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
-from typing import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator
 
 from tagger_gui.core.atomic import atomic_open
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.files import open_regular
-from tagger_gui.core.formats import format_for_path, module_for
+from tagger_gui.core.formats import columns, format_for_path, module_for
 from tagger_gui.core.formats.errors import FormatError, decode
 
 CHUNK_BYTES = 2 << 20
 """About how much of the file one chunk holds (it ends at the next sentence boundary)."""
 _ANY_LINE = ("jsonl", "text")
 """Formats with one sentence a line: a chunk may end after any line."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """One chunk of a file as ``ChunkReader`` cuts it.
+
+    Attributes:
+        start: its first byte's offset in the file.
+        end: the offset just past its last byte.
+        first_line: the number of its first line in the file (from 1).
+        sentences_before: the sentences in the file before it.
+        sentences: the sentences in it.
+    """
+
+    start: int
+    end: int
+    first_line: int
+    sentences_before: int
+    sentences: int
 
 
 class ChunkReader:
@@ -50,24 +75,53 @@ class ChunkReader:
         first_line = 1
         for data in self._blocks():
             text = decode(data, self.name, first_line=first_line)
-            try:
-                sentences = self.module.read(text, self.name, self.tag_column)
-            except FormatError as error:
-                line = error.line + first_line - 1 if error.line else 0
-                raise FormatError(error.path, line, error.message) from None
+            sentences = self._parse(text, first_line)
             first_line += text.count("\n")
             self.done += len(data)
             self.sentences += len(sentences)
             if sentences:
                 yield sentences
 
-    def _blocks(self) -> Iterator[bytes]:
-        """The file's bytes in pieces of about ``chunk_bytes``, each ending at a sentence boundary."""
+    def spans(self) -> Iterator[Span]:
+        """The chunks that iteration gives (those holding sentences), as spans, without parsing them.
+
+        The counts are those of a well-formed file; a malformed chunk is found when
+        ``read_span`` parses it. Invalid UTF-8 raises ``FormatError`` here.
+        """
+        start, first_line = 0, 1
+        for data in self._blocks():
+            text = decode(data, self.name, first_line=first_line)
+            count = count_sentences(text, self.fmt)
+            if count:
+                yield Span(start, start + len(data), first_line, self.sentences, count)
+            start += len(data)
+            first_line += text.count("\n")
+            self.done, self.sentences = start, self.sentences + count
+
+    def read_span(self, span: Span) -> list[Sentence]:
+        """The sentences of ``span`` (a span of this file from ``spans``), as iteration gives them."""
+        with self._open() as file:
+            file.seek(span.start)
+            data = file.read(span.end - span.start)
+        return self._parse(decode(data, self.name, first_line=span.first_line), span.first_line)
+
+    def _parse(self, text: str, first_line: int) -> list[Sentence]:
+        """The sentences of a chunk's ``text``; an error names the line in the whole file."""
         try:
-            file = open_regular(self.path)
+            return self.module.read(text, self.name, self.tag_column)
+        except FormatError as error:
+            line = error.line + first_line - 1 if error.line else 0
+            raise FormatError(error.path, line, error.message) from None
+
+    def _open(self) -> BinaryIO:
+        try:
+            return open_regular(self.path)
         except OSError as error:
             raise FormatError(self.name, 0, f"cannot read file: {error.strerror or error}") from None
-        with file:
+
+    def _blocks(self) -> Iterator[bytes]:
+        """The file's bytes in pieces of about ``chunk_bytes``, each ending at a sentence boundary."""
+        with self._open() as file:
             self.size = os.fstat(file.fileno()).st_size
             lines, held = [], 0
             for line in file:
@@ -78,6 +132,24 @@ class ChunkReader:
                     lines, held = [], 0
             if lines:
                 yield b"".join(lines)
+
+
+def count_sentences(text: str, fmt: str) -> int:
+    """How many sentences the reader of ``fmt`` makes of well-formed ``text`` (a quick count: no parsing).
+
+    A sentence is a non-blank line in JSONL and plain text, a run of non-blank lines
+    in CoNLL-U and columns (where a ``-DOCSTART-`` line neither starts nor ends one).
+    """
+    lines = text.split("\n")
+    if fmt in _ANY_LINE:
+        return sum(1 for line in lines if line.strip())
+    count, inside = 0, False
+    for line in lines:
+        if not line.strip():
+            inside = False
+        elif not inside and not (fmt == "columns" and columns.is_docstart(line)):
+            count, inside = count + 1, True
+    return count
 
 
 class StreamWriter:
