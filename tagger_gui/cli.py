@@ -50,7 +50,7 @@ from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
 from tagger_gui.core.files import check_output
 from tagger_gui.core.formats import FORMATS, FormatError, read_file, write_file
 from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save_bundle
-from tagger_gui.ml.config import PRECISIONS, PRESETS, preset_config
+from tagger_gui.ml.config import PRECISIONS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import check_device
 from tagger_gui.ml.distributed import (
     LaunchError, RankFailure, World, environment_world_size, join_from_environment, launch_local, leave, rank_failure,
@@ -290,6 +290,16 @@ def _naming_the_rank(world: World | None) -> Iterator[None]:
         raise rank_failure(world, error, _one_line(error)) from error
 
 
+def _train_settings(args: argparse.Namespace, tagged_words: int) -> TrainConfig:
+    """The preset, scaled to ``tagged_words`` unless ``--no-scale``, then the options given on the command line."""
+    names = ("epochs", "device", "seed", "max_minutes", "precision")
+    overrides = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
+    overrides |= {"max_minutes": None} if args.max_minutes == 0 else {}  # 0: no time limit
+    config = preset_config(args.preset)
+    config = config.replace(scale_to_data=config.scale_to_data and not args.no_scale)
+    return train_config(config, tagged_words).replace(**overrides)
+
+
 def _train(args: argparse.Namespace) -> int:
     if args.nproc > 1 and environment_world_size() <= 1:
         try:
@@ -303,12 +313,7 @@ def _train(args: argparse.Namespace) -> int:
         dev = read_file(args.dev, tag_column=args.column)
     else:  # the window's rule: a held-out share of train, chosen by sentence id
         train, dev = split_for_training(train, DevChoice(DevSource.HELD_OUT, args.dev_fraction))
-    names = ("epochs", "device", "seed", "max_minutes", "precision")
-    overrides = {name: getattr(args, name) for name in names if getattr(args, name) is not None}
-    overrides |= {"max_minutes": None} if args.max_minutes == 0 else {}  # 0: no time limit
-    config = preset_config(args.preset)
-    config = config.replace(scale_to_data=config.scale_to_data and not args.no_scale)
-    config = train_config(config, sum(s.tagged_count for s in train)).replace(**overrides)
+    config = _train_settings(args, sum(s.tagged_count for s in train))
     world = join_from_environment(config.device)
     config = config if world is None else config.replace(device=world.device)
     try:
