@@ -292,9 +292,18 @@ class Trainer:
         return run.world.from_main(lambda: run.tagger.evaluate(run.dev).accuracy)
 
     def _batches(self, run: _Run, rng: np.random.Generator | None) -> list[np.ndarray]:
-        """An epoch's length batches (shuffled with ``rng``); under DDP this rank's share of them."""
-        batches = length_batches(run.data.lengths, self.config.batch_size, rng=rng)
-        return batches if run.world is None else rank_share(batches, run.world.rank, run.world.size)
+        """An epoch's length batches (shuffled with ``rng``); under DDP this rank's share of them.
+
+        ``batch_size`` is what one step learns from: under DDP each of the N ranks takes
+        batches of ``batch_size / N`` sentences, so a step averages the gradients of about
+        ``batch_size`` sentences and an epoch has as many steps as on one process (with
+        N-times larger batches and N-times fewer steps, 2 processes ended 0.6 points below
+        1 process on dev after the same 5 epochs, ``benchmarks/scale_out.py``).
+        """
+        if run.world is None:
+            return length_batches(run.data.lengths, self.config.batch_size, rng=rng)
+        per_rank = max(1, -(-self.config.batch_size // run.world.size))
+        return rank_share(length_batches(run.data.lengths, per_rank, rng=rng), run.world.rank, run.world.size)
 
     def _train_epoch(self, epoch: int, run: _Run) -> tuple[float, int] | None:
         """One pass over shuffled batches: ``(mean batch loss, words)``, or ``None`` if interrupted."""

@@ -87,6 +87,21 @@ def test_rank_shares_are_disjoint_equal_and_seeded():
     assert all(np.array_equal(a, b) for a, b in zip(rank_share(again, 1, 2), shares[1]))
 
 
+def test_ranks_split_each_batch_so_a_step_learns_from_one_processs_batch():
+    from types import SimpleNamespace
+
+    from tagger_gui.ml.config import preset_config
+    from tagger_gui.ml.training import Trainer
+
+    trainer, data = Trainer(preset_config("default", batch_size=16)), SimpleNamespace(lengths=np.array([5, 7] * 64))
+    alone = trainer._batches(SimpleNamespace(data=data, world=None), np.random.default_rng(1))
+    ranks = [trainer._batches(SimpleNamespace(data=data, world=SimpleNamespace(rank=r, size=2)), np.random.default_rng(1))
+             for r in range(2)]
+    assert len(ranks[0]) == len(ranks[1]) == len(alone) == 8  # the same number of steps per epoch
+    assert {len(b) for b in alone} == {16} and {len(b) for share in ranks for b in share} == {8}
+    assert sorted(int(i) for share in ranks for b in share for i in b) == list(range(128))
+
+
 def test_fewer_batches_than_ranks_gives_every_rank_one():
     batches = [np.array([0]), np.array([1])]
     assert [rank_share(batches, rank, 3)[0][0] for rank in range(3)] == [0, 1, 0]
