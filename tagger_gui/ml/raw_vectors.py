@@ -102,6 +102,7 @@ def learn_vectors(
     min_count: int = 2,
     seed: int = 1,
     progress: Callable[[str], None] | None = None,
+    fingerprint: str | None = None,
 ) -> RawVectors:
     """PPMI + SVD vectors of size ``dim`` for the words seen ``min_count`` times or more in ``sentences``.
 
@@ -111,6 +112,7 @@ def learn_vectors(
         min_count: words seen fewer times get no vector (their contexts are too few to say much).
         seed: seed of the randomised SVD.
         progress: called with a short description before each stage.
+        fingerprint: the result's cache key, when the caller has one (default: ``text_fingerprint``).
 
     Raises:
         ValueError: if the text has fewer than ``dim`` + 1 distinct words worth a vector.
@@ -134,7 +136,7 @@ def learn_vectors(
     vectors = u * s.sqrt()
     vectors = (vectors - vectors.mean(0)) / vectors.std(0).clamp(min=1e-6)
     rows = torch.cat([torch.zeros(len(SPECIALS), dim), vectors.float()])
-    return RawVectors(SPECIALS + kept, rows, text_fingerprint(sentences, dim, min_count))
+    return RawVectors(SPECIALS + kept, rows, fingerprint or text_fingerprint(sentences, dim, min_count))
 
 
 def _ppmi(forms: list[list[str]], kept: list[str]) -> torch.Tensor:

@@ -14,6 +14,7 @@ softmax), and the trainer goes on from there (``Trainer.fit(start_from=...)``).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Sequence
 
 import torch
@@ -86,8 +87,7 @@ def vocab_and_model(
         return vocab, build_model(config, vocab)
     if raw_vectors.dim != config.raw_dim:
         raise ValueError(f"the untagged-text vectors have {raw_vectors.dim} values, raw_dim is {config.raw_dim}")
-    vocab.raw_words = raw_vectors.words
-    vocab = Vocab.from_dict(vocab.to_dict())  # rebuilds the lookup of the raw words
+    vocab = dataclasses.replace(vocab, raw_words=raw_vectors.words)  # its lookups rebuilt
     model = build_model(config, vocab)
     set_raw_vectors(model, raw_vectors.vectors)
     return vocab, model

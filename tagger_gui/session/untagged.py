@@ -115,10 +115,9 @@ class VectorCache:
         if sentences is None or len(sentences) < MIN_SENTENCES:
             return None
         try:
-            vectors = learn_vectors(sentences, dim, min_count=MIN_COUNT, progress=report)
+            vectors = learn_vectors(sentences, dim, min_count=MIN_COUNT, progress=report, fingerprint=key)
         except ValueError:  # too few distinct words
             return None
-        vectors.fingerprint = key
         if text.cache_path is not None:
             try:
                 vectors.save(text.cache_path)
