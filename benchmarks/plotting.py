@@ -33,12 +33,16 @@ def save_panels(panels: list[Panel], path: Path, width: int = 1200, height: int 
     app = QApplication.instance() or QApplication([])
     layout = pg.GraphicsLayoutWidget(size=(width, height))
     layout.setBackground("w")
+    colors = _colors_by_label(panels)
     for column, panel in enumerate(panels):
         plot = layout.addPlot(row=0, col=column, labels={"left": panel.ylabel, "bottom": panel.xlabel})
         plot.setLogMode(x=panel.log_x)
-        plot.addLegend()
-        for k, (label, xs, ys) in enumerate(panel.series):
-            plot.plot(xs, ys, pen=pg.mkPen(COLORS[k % len(COLORS)], width=2), symbol="o", symbolSize=5, name=label)
+        # bottom right (a negative offset counts from that corner), where rising curves leave room
+        plot.addLegend(offset=(-10, -10), labelTextColor="k", brush=pg.mkBrush(255, 255, 255, 220))
+        for label, xs, ys in panel.series:
+            color = colors[label]
+            plot.plot(xs, ys, pen=pg.mkPen(color, width=2), symbol="o", symbolSize=5, symbolPen=color,
+                      symbolBrush=color, name=label)
         if panel.hline is not None:
             plot.addLine(y=panel.hline, pen=pg.mkPen("grey", style=pg.QtCore.Qt.PenStyle.DashLine))
     layout.resize(width, height)
@@ -48,3 +52,9 @@ def save_panels(panels: list[Panel], path: Path, width: int = 1200, height: int 
     exporter.parameters()["width"] = width
     exporter.export(str(path))
     print(f"plot written to {path}")
+
+
+def _colors_by_label(panels: list[Panel]) -> dict[str, str]:
+    """One colour per series label, the same in every panel (in order of first appearance)."""
+    labels = dict.fromkeys(label for panel in panels for label, _, _ in panel.series)
+    return {label: COLORS[k % len(COLORS)] for k, label in enumerate(labels)}
