@@ -20,6 +20,7 @@ from tagger_gui.core.formats import FormatError, format_for_path
 from tagger_gui.core.formats.stream import ChunkReader, writing
 from tagger_gui.ml.bundle import load_bundle
 from tagger_gui.ml.corpus_predict import TaggingProgress, apply_best_tags, predict_stream, prefetched
+from tagger_gui.ml.heap import release_free_heap
 from tagger_gui.ml.ray_predict import import_ray, tag_file_on_ray
 from tagger_gui.ml.scores import score_table
 from tagger_gui.ml.threads import ThreadTuner
@@ -90,6 +91,7 @@ def _tag_locally(args: argparse.Namespace, in_format: str, out_format: str, repo
             done = TaggingProgress(done.sentences + len(sentences), done.words + sum(len(s.tokens) for s in sentences),
                                    reader.done, reader.size)
             report(done)
+            release_free_heap()  # keeps memory flat over millions of sentences (ml.heap)
         if scores is not None and done.sentences == 0:
             scores.write(score_table([], []).encode("utf-8"))
     return done

@@ -187,12 +187,21 @@ class Encoded:
         Gathered in one numpy operation: a sentence's words sit at ``start + column``.
         """
         sizes = self.lengths[indices]
-        longest = int(sizes.max())
-        columns = np.arange(longest)
-        inside = columns < sizes[:, None]
-        positions = np.where(inside, self.starts[indices][:, None] + columns, 0)
-        matrix = np.where(inside, self.rows[positions], fill)
-        return torch.from_numpy(matrix), None if int(sizes.min()) == longest else torch.from_numpy(sizes)
+        inside, grid = self._grid(indices)
+        matrix = np.where(inside, self.rows[np.where(inside, grid, 0)], fill)
+        return torch.from_numpy(matrix), None if int(sizes.min()) == inside.shape[1] else torch.from_numpy(sizes)
+
+    def scatter(self, indices: np.ndarray, padded: np.ndarray, out: np.ndarray) -> None:
+        """Copy the ``[B, L, ...]`` values of sentences ``indices`` (laid out as ``padded`` gives) to their
+        words' flat positions in ``out`` (``[n_words, ...]``), dropping the padding."""
+        inside, grid = self._grid(indices)
+        out[grid[inside]] = padded[inside]
+
+    def _grid(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(inside [B, L], flat word position [B, L])`` of sentences ``indices`` padded to the longest."""
+        sizes = self.lengths[indices]
+        columns = np.arange(int(sizes.max()))
+        return columns < sizes[:, None], self.starts[indices][:, None] + columns
 
 
 def length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.Generator | None = None) -> list[np.ndarray]:

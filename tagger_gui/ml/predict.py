@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -18,6 +19,8 @@ from tagger_gui.ml.vocab import Vocab
 
 PREDICT_MAX_TOKENS = 8192
 """Padded tokens per inference batch: large batches amortise per-call overhead."""
+MAPPED_SCORES_BYTES = 1 << 20
+"""Score arrays from this size on are mapped outside the heap (``_score_array``)."""
 
 
 @dataclass
@@ -46,6 +49,19 @@ class Prediction:
     def confidence(self) -> np.ndarray:
         """``[n_words]`` probability of the best tag."""
         return np.exp(self.log_probs.max(axis=1)) if len(self.log_probs) else np.zeros(0, np.float32)
+
+
+def _score_array(words: int, tags: int) -> np.ndarray:
+    """An uninitialised ``[words, tags]`` float32 array for a call's scores.
+
+    The predictions keep it while the batches' temporaries come and go; a large one is
+    mapped from the system, outside the heap, so that it is not left between those and
+    a long streaming run's heap does not fragment and grow (glibc).
+    """
+    size = words * tags * 4
+    if not size or size < MAPPED_SCORES_BYTES:
+        return np.empty((words, tags), dtype=np.float32)
+    return np.frombuffer(mmap.mmap(-1, size), dtype=np.float32).reshape(words, tags)
 
 
 @dataclass
@@ -97,8 +113,7 @@ class Tagger:
         table = table if table is not None else self.form_table()
         encoded = table.encode(sentences)
         lengths = encoded.lengths
-        empty = np.zeros((0, len(self.tag_names)), dtype=np.float32)
-        results = [Prediction(empty, self.tag_names) for _ in range(len(lengths))]
+        scores = _score_array(int(lengths.sum()), len(self.tag_names))
         nonempty = np.flatnonzero(lengths)
         char_encoder = getattr(self.model, "char_encoder", None)  # run once per distinct form, not per batch
         with torch.inference_mode(), autocast(self.device, tagging_dtype(self.config.precision, self.device)):
@@ -106,10 +121,9 @@ class Tagger:
                 indices = nonempty[batch]
                 matrix, batch_lengths = encoded.padded(indices)
                 log_probs = self.model(table.inputs(matrix, batch_lengths, self.device, char_encoder))
-                log_probs = log_probs.float().cpu().numpy()
-                for j, i in enumerate(indices.tolist()):
-                    results[i] = Prediction(log_probs[j, : lengths[i]], self.tag_names)
-        return results
+                encoded.scatter(indices, log_probs.float().cpu().numpy(), scores)
+        ends = np.cumsum(lengths).tolist()
+        return [Prediction(scores[end - n : end], self.tag_names) for end, n in zip(ends, lengths.tolist())]
 
     def evaluate(self, sentences: Sequence[Sentence]) -> Evaluation:
         """Accuracy figures of this tagger on ``sentences`` (untagged tokens are not counted)."""

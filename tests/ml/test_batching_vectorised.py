@@ -9,6 +9,7 @@ import torch
 from tagger_gui.ml.batching import FormTable, pad_rows, sorted_batches
 from tagger_gui.ml.config import preset_config
 from tagger_gui.ml.model import build_model
+from tagger_gui.ml import predict as predict_module
 from tagger_gui.ml.predict import PREDICT_MAX_TOKENS, Prediction, Tagger
 from tagger_gui.ml.vocab import PAD, Vocab
 
@@ -95,8 +96,25 @@ def test_padded_equals_pad_rows_on_random_sentences(seed):
             assert lengths is None or torch.equal(lengths, old_lengths)
 
 
+def test_scatter_puts_each_padded_word_back_at_its_flat_position_and_drops_the_padding():
+    rng = np.random.default_rng(7)
+    sentences = [[f"w{i}" for i in rng.integers(0, 30, rng.integers(0, 9))] for _ in range(40)]
+    encoded = FormTable(_tagger().vocab, 12, 3).encode(sentences)
+    nonempty = np.flatnonzero(encoded.lengths)
+    out = np.full((len(encoded.rows), 2), -1, dtype=np.int64)
+    for batch in np.array_split(rng.permutation(nonempty), 5):
+        matrix, _ = encoded.padded(batch, fill=-7)
+        values = np.stack([matrix.numpy(), matrix.numpy() * 10], axis=-1)  # [B, L, 2], a word's row and 10x it
+        encoded.scatter(batch, values, out)
+    assert np.array_equal(out, np.stack([encoded.rows, encoded.rows * 10], axis=-1))  # every word, no padding
+
+
 @pytest.mark.parametrize("preset", ["fast", "tutorial"])
-def test_predictions_are_identical_to_the_per_sentence_path(preset):
+@pytest.mark.parametrize("mapped", [False, True], ids=["heap", "mapped"])
+def test_predictions_are_identical_to_the_per_sentence_path(preset, mapped, monkeypatch):
+    """Also with the scores in an array mapped outside the heap (as a large call's are)."""
+    if mapped:
+        monkeypatch.setattr(predict_module, "MAPPED_SCORES_BYTES", 0)
     tagger = _tagger(preset)
     sentences = SENTENCES * 3 + [["the"] * n for n in range(1, 30)]
     new, old = tagger.predict(sentences), _reference_predict(tagger, sentences)
