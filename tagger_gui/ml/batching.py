@@ -186,10 +186,9 @@ class Encoded:
 
         Gathered in one numpy operation: a sentence's words sit at ``start + column``.
         """
-        sizes = self.lengths[indices]
         inside, grid = self._grid(indices)
         matrix = np.where(inside, self.rows[np.where(inside, grid, 0)], fill)
-        return torch.from_numpy(matrix), None if int(sizes.min()) == inside.shape[1] else torch.from_numpy(sizes)
+        return torch.from_numpy(matrix), None if inside.all() else torch.from_numpy(self.lengths[indices])
 
     def scatter(self, indices: np.ndarray, padded: np.ndarray, out: np.ndarray) -> None:
         """Copy the ``[B, L, ...]`` values of sentences ``indices`` (laid out as ``padded`` gives) to their

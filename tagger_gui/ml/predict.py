@@ -122,8 +122,8 @@ class Tagger:
                 matrix, batch_lengths = encoded.padded(indices)
                 log_probs = self.model(table.inputs(matrix, batch_lengths, self.device, char_encoder))
                 encoded.scatter(indices, log_probs.float().cpu().numpy(), scores)
-        ends = np.cumsum(lengths).tolist()
-        return [Prediction(scores[end - n : end], self.tag_names) for end, n in zip(ends, lengths.tolist())]
+        starts = encoded.starts.tolist()
+        return [Prediction(scores[start : start + n], self.tag_names) for start, n in zip(starts, lengths.tolist())]
 
     def evaluate(self, sentences: Sequence[Sentence]) -> Evaluation:
         """Accuracy figures of this tagger on ``sentences`` (untagged tokens are not counted)."""

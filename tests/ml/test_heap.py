@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tagger_gui.ml.heap import release_free_heap
@@ -9,7 +11,7 @@ from tagger_gui.ml.heap import release_free_heap
 
 def _resident_bytes() -> int:
     with open("/proc/self/statm", encoding="ascii") as statm:
-        return int(statm.read().split()[1]) * 4096
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def test_free_pages_below_a_live_block_are_returned():
