@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_sequence
 
 from tagger_gui.ml.batching import ModelInputs
 from tagger_gui.ml.config import TrainConfig
@@ -23,13 +23,26 @@ SUFFIX_DIM = 16
 """Size of each suffix embedding (one per ending length)."""
 
 
+def call_lstm(lstm: nn.LSTM, x: torch.Tensor | PackedSequence) -> tuple:
+    """``lstm(x)``, in fp32 when autocast is on for a CUDA input.
+
+    PyTorch's autocast runs cuDNN LSTMs in fp16 whatever dtype it was given (its wrapper of
+    ``_cudnn_rnn`` casts to half), and fp16 without loss scaling can underflow: so under bf16
+    on a GPU the LSTMs compute in fp32 and the other layers in bf16.
+    """
+    if x.is_cuda and torch.is_autocast_enabled("cuda"):
+        with torch.autocast("cuda", enabled=False):
+            return lstm(x.float())
+    return lstm(x)
+
+
 def run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
     """Run ``lstm`` (batch-first input ``x``), packing only when lengths differ."""
     if lengths is None:
-        return lstm(x)[0]
+        return call_lstm(lstm, x)[0]
     packed = pack_padded_sequence(x, lengths, batch_first=lstm.batch_first, enforce_sorted=False)
     total = x.shape[1 if lstm.batch_first else 0]
-    return pad_packed_sequence(lstm(packed)[0], batch_first=lstm.batch_first, total_length=total)[0]
+    return pad_packed_sequence(call_lstm(lstm, packed)[0], batch_first=lstm.batch_first, total_length=total)[0]
 
 
 class TutorialTagger(nn.Module):
@@ -87,7 +100,7 @@ class CharLSTM(nn.Module):
     def forward(self, chars: torch.Tensor) -> torch.Tensor:
         lengths = (chars != PAD).sum(dim=1).clamp(min=1).cpu()
         packed = pack_padded_sequence(self.embedding(chars), lengths, batch_first=True, enforce_sorted=False)
-        final = self.lstm(packed)[1][0]  # [2 directions, U, out_dim // 2]
+        final = call_lstm(self.lstm, packed)[1][0]  # [2 directions, U, out_dim // 2]
         return torch.cat([final[0], final[1]], dim=-1)
 
 

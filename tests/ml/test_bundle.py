@@ -34,7 +34,7 @@ def scores(tagger) -> list[np.ndarray]:
 
 
 def test_save_load_gives_identical_scores(tagger, saved):
-    loaded = load_bundle(saved, device="cpu")
+    loaded = load_bundle(saved, device=str(tagger.device))
     for a, b in zip(scores(tagger), scores(loaded)):
         assert np.array_equal(a, b)
     assert loaded.tag_names == tagger.tag_names
@@ -42,6 +42,16 @@ def test_save_load_gives_identical_scores(tagger, saved):
     assert loaded.config == tagger.config
     assert loaded.info["best_epoch"] == tagger.info["best_epoch"]
     assert sorted(p.name for p in saved.iterdir()) == ["model.json", "model.safetensors"]
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU here")
+def test_a_model_trained_on_a_gpu_loads_and_tags_on_the_cpu(tmp_path):
+    on_gpu = Trainer(preset_config("default", epochs=3, dev_fraction=0.0, device="cuda")).fit(toy_sentences() * 3).tagger
+    save_bundle(on_gpu, tmp_path / "model")
+    on_cpu = load_bundle(tmp_path / "model", device="cpu")
+    assert on_gpu.device.type == "cuda" and on_cpu.device.type == "cpu"
+    for a, b in zip(scores(on_gpu), scores(on_cpu)):  # other kernels: equal up to rounding
+        assert np.allclose(a, b, atol=1e-4) and np.array_equal(a.argmax(axis=1), b.argmax(axis=1))
 
 
 def test_file_pair_layout(tagger, tmp_path):

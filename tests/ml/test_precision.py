@@ -18,6 +18,11 @@ CPU = torch.device("cpu")
 needs_bf16 = pytest.mark.skipif(
     not precision.bf16_supported(CPU), reason="this CPU has neither AMX nor AVX512-BF16: bf16 would be emulated"
 )
+BF16_DEVICES = [
+    pytest.param("cpu", marks=needs_bf16),
+    pytest.param("cuda", marks=pytest.mark.skipif(
+        not precision.bf16_supported(torch.device("cuda")), reason="no CUDA GPU that computes bf16 here")),
+]
 
 
 class _Autocasts:
@@ -25,10 +30,11 @@ class _Autocasts:
 
     def __init__(self, model: torch.nn.Module) -> None:
         self.calls: list[tuple[bool, torch.dtype]] = []
+        self.device_type = next(model.parameters()).device.type
         model.lstms[0].register_forward_hook(self._record)
 
     def _record(self, module, inputs, output) -> None:
-        self.calls.append((torch.is_autocast_enabled("cpu"), output[0].dtype))
+        self.calls.append((torch.is_autocast_enabled(self.device_type), output[0].dtype))
 
 
 class _Info(TrainingHooks):
@@ -36,22 +42,25 @@ class _Info(TrainingHooks):
         self.info = info
 
 
-def _train(setting: str, epochs: int = 40, hooks: TrainingHooks | None = None):
+def _train(setting: str, epochs: int = 40, hooks: TrainingHooks | None = None, device: str = "cpu"):
     data = [s for _ in range(10) for s in toy_sentences()]
-    return Trainer(preset_config("default", epochs=epochs, dev_fraction=0.0, precision=setting), hooks).fit(data)
+    config = preset_config("default", epochs=epochs, dev_fraction=0.0, precision=setting, device=device)
+    return Trainer(config, hooks).fit(data)
 
 
-@needs_bf16
-def test_bf16_trains_and_tags_under_autocast_and_saves_fp32_weights_that_load(tmp_path):
+@pytest.mark.parametrize("device", BF16_DEVICES)
+def test_bf16_trains_and_tags_under_autocast_and_saves_fp32_weights_that_load(tmp_path, device):
     hooks = _Info()
-    result = _train("bf16", hooks=hooks)
+    result = _train("bf16", hooks=hooks, device=device)
     tagger = result.tagger
     assert hooks.info.precision == "bf16" and tagger.info["precision"] == "bf16"
     assert tagger.evaluate(toy_sentences()).accuracy == 1.0
     assert all(p.dtype == torch.float32 for p in tagger.model.state_dict().values())
     watch = _Autocasts(tagger.model)
     (tagged,) = tagger.predict([["The", "dog", "read"]])
-    assert watch.calls == [(True, torch.bfloat16)] and tagged.log_probs.dtype.name == "float32"
+    # on a GPU the LSTMs run outside autocast, in fp32: autocast would run cuDNN's LSTM in fp16
+    in_lstm = (False, torch.float32) if device == "cuda" else (True, torch.bfloat16)
+    assert watch.calls == [in_lstm] and tagged.log_probs.dtype.name == "float32"
     save_bundle(tagger, tmp_path / "model")
     loaded = load_bundle(tmp_path / "model", device="cpu")
     assert all(t.dtype == torch.float32 for t in loaded.model.state_dict().values())

@@ -85,7 +85,7 @@ def test_packed_batches_score_like_single_sentences(toy):
     rows, lengths = pad_rows([table.rows(s.words) for s in toy], 0)
     assert lengths is not None
     with torch.inference_mode():
-        packed = result.tagger.model(table.inputs(rows, lengths, "cpu")).numpy()
+        packed = result.tagger.model(table.inputs(rows, lengths, result.tagger.device)).cpu().numpy()
     for i, prediction in enumerate(separately):
         assert np.allclose(packed[i, : len(toy[i].tokens)], prediction.log_probs, atol=1e-5)
 
