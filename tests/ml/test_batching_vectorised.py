@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from tagger_gui.ml.batching import FormTable, pad_rows, sorted_batches
+from tagger_gui.ml.batching import FormTable, pad_rows, tagging_batches
 from tagger_gui.ml.config import preset_config
 from tagger_gui.ml.model import build_model
 from tagger_gui.ml import predict as predict_module
@@ -40,7 +40,7 @@ def _reference_predict(tagger: Tagger, sentences: list[list[str]]) -> list[Predi
     results = [Prediction(np.zeros((0, len(tagger.tag_names)), np.float32), tagger.tag_names) for _ in rows]
     nonempty = np.flatnonzero(lengths)
     with torch.inference_mode():
-        for batch in sorted_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
+        for batch in tagging_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
             indices = nonempty[batch]
             matrix, batch_lengths = pad_rows([rows[i] for i in indices], PAD)
             log_probs = tagger.model(table.inputs(matrix, batch_lengths, "cpu")).float().numpy()

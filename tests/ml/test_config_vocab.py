@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from tagger_gui.ml.batching import FormTable, length_batches, pad_rows, sorted_batches
+from tagger_gui.ml.batching import FormTable, length_batches, pad_rows, sorted_batches, tagging_batches
 from tagger_gui.ml.config import CONFIG_VERSION, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.vocab import BOW, EOW, PAD, UNK, Vocab, word_shape
 
@@ -100,6 +100,18 @@ def test_sorted_batches_cap_padded_tokens():
     assert sorted(np.concatenate(batches).tolist()) == list(range(len(lengths)))
     assert all(len(b) * lengths[b].max() <= 10 or len(b) == 1 for b in batches)
     assert np.all(np.diff(lengths[np.concatenate(batches)]) >= 0)
+
+
+def test_tagging_batches_keep_common_lengths_apart_and_pack_the_rare_ones():
+    lengths = np.array([4] * 7 + [2] * 5 + [9, 1, 3])  # 4 and 2 fill a tenth of 100 tokens; 9, 1 and 3 do not
+    batches = tagging_batches(lengths, 100)
+    assert sorted(np.concatenate(batches).tolist()) == list(range(len(lengths)))
+    assert all(len(b) * lengths[b].max() <= 100 for b in batches)
+    by_length = {length: [b for b in batches if length in lengths[b]] for length in (4, 2, 9)}
+    assert [lengths[b].tolist() for b in by_length[4] + by_length[2]] == [[4] * 7, [2] * 5]
+    assert [lengths[b].tolist() for b in by_length[9]] == [[1, 3, 9]]
+    assert [len(b) for b in tagging_batches(np.full(30, 5), 50)] == [10, 10, 10]
+    assert tagging_batches(np.array([], dtype=np.int64), 100) == []
 
 
 def test_form_table_and_padding():
