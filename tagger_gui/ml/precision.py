@@ -22,7 +22,7 @@ the device types of ``AUTO_BF16_DEVICES``, where the hardware computes bf16 nati
   ``default`` preset on EWT train trained 66,855 words/s in fp32 and reached 95.0% test
   after 27 s; bf16 trained 44,465 words/s (95.0% after 41 s) with autocast's cuDNN LSTMs
   in fp16, and 47,924 words/s (95.0% after 40 s) with them in fp32 (``model.call_lstm``).
-  The model is small: the step is bound by launching kernels, not by the matrix products.
+  One run each; why bf16 does not pay there (a small model, short sequences) was not profiled.
 
 Tagging computes in bf16 only when the model's settings say ``bf16`` explicitly: bf16
 tagging changed 16 of 25,147 EWT dev tags, and tagging EWT dev with the ``default`` model
