@@ -46,7 +46,8 @@ def test_save_load_gives_identical_scores(tagger, saved):
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU here")
 def test_a_model_trained_on_a_gpu_loads_and_tags_on_the_cpu(tmp_path):
-    on_gpu = Trainer(preset_config("default", epochs=3, dev_fraction=0.0, device="cuda")).fit(toy_sentences() * 3).tagger
+    config = preset_config("default", epochs=3, dev_fraction=0.0, device="cuda")
+    on_gpu = Trainer(config).fit(toy_sentences() * 3).tagger
     save_bundle(on_gpu, tmp_path / "model")
     on_cpu = load_bundle(tmp_path / "model", device="cpu")
     assert on_gpu.device.type == "cuda" and on_cpu.device.type == "cpu"
