@@ -214,12 +214,16 @@ def length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.Gener
     order = rng.permutation(len(lengths)) if rng is not None else np.arange(len(lengths))
     order = order[np.argsort(lengths[order], kind="stable")]
     batches: list[np.ndarray] = []
-    for group in np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1):
-        if len(group):
-            batches.extend(np.array_split(group, -(-len(group) // batch_size)))
+    for group in _length_groups(lengths, order):
+        batches.extend(np.array_split(group, -(-len(group) // batch_size)))
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches
+
+
+def _length_groups(lengths: np.ndarray, order: np.ndarray) -> list[np.ndarray]:
+    """``order`` (sentence indices sorted by length) cut where the length changes: one array per length."""
+    return [group for group in np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1) if len(group)]
 
 
 def rank_share(batches: Sequence[np.ndarray], rank: int, world_size: int) -> list[np.ndarray]:
@@ -248,11 +252,8 @@ def tagging_batches(lengths: np.ndarray, max_tokens: int) -> list[np.ndarray]:
     Tagging EWT train with the ``default`` model (median of 5 runs): 55,200 words/s on
     2 threads and 42,700 on one, against 44,400 and 36,600 with ``sorted_batches`` alone.
     """
-    if not len(lengths):
-        return []
-    order = np.argsort(lengths, kind="stable")
     batches, rare = [], []
-    for group in np.split(order, np.flatnonzero(np.diff(lengths[order])) + 1):
+    for group in _length_groups(lengths, np.argsort(lengths, kind="stable")):
         length = int(lengths[group[0]])
         if len(group) * length < SHARED_LENGTH_SHARE * max_tokens:
             rare.append(group)
