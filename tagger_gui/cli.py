@@ -325,16 +325,18 @@ def _train(args: argparse.Namespace) -> int:
         print(f"{PROG}: note: too little untagged text to learn word vectors from; training without them",
               file=sys.stderr)
     hooks = _ProgressHooks() if world is None or world.is_main else None
+    failure = None
     try:
         with _stop_on_ctrl_c() as stop, _naming_the_rank(world):
             result = Trainer(config, hooks, world=world).fit(train, dev, should_stop=stop, raw_vectors=vectors)
-    except RankFailure as failure:
-        print(f"{PROG}: {failure}", file=sys.stderr)
-        return failure.exit_status
+    except RankFailure as error:
+        failure = error
     finally:
         if hooks is not None:
             hooks.close()
-        leave(world)
+    if failure is not None:
+        print(f"{PROG}: {failure}", file=sys.stderr)
+    leave(world, failure)  # a failed rank's process ends here
     if world is not None and not world.is_main:
         return 0  # rank 0 reports and saves
     ending = ending_sentence(result, config.epochs, config.max_minutes)

@@ -144,10 +144,24 @@ def join_from_environment(device: str) -> World | None:
     return World(dist.get_rank(), size, local_rank, f"cuda:{local_rank}" if cuda else "cpu")
 
 
-def leave(world: World | None) -> None:
-    """Leave the process group (nothing outside one)."""
-    if world is not None and dist.is_initialized():
-        dist.destroy_process_group()
+def leave(world: World | None, failure: RankFailure | None = None) -> None:
+    """Leave the process group (nothing outside one); after ``failure``, end this process with its exit status.
+
+    After a normal ending the ranks meet at a barrier first, so that none closes
+    its connections while a peer still sends. A failed rank does not tear the
+    group down at all: gloo aborts a process ("terminate called without an active
+    exception") whose connections are destroyed, or finalised at exit, while a
+    peer is inside a collective. It flushes what it said and ends at once; its
+    peers see the connection close and stop (``rank_failure``).
+    """
+    if world is None or not dist.is_initialized():
+        return
+    if failure is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(failure.exit_status)
+    dist.barrier()
+    dist.destroy_process_group()
 
 
 def rank_failure(world: World, error: Exception, detail: str) -> RankFailure:
