@@ -35,6 +35,7 @@ from tagger_gui.ml.predict import Prediction, Tagger
 from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.schedule import scaled_config
 from tagger_gui.ml.training import Trainer
+from tagger_gui.ml.uncertainty import is_unsure
 from tagger_gui.ml.warm_start import shape_differences
 
 
@@ -215,7 +216,8 @@ def _costs(sentence: Sentence, tag_names: Sequence[str], prediction: Prediction 
         return scratch, scratch
     order = np.argsort(-prediction.log_probs, axis=1, kind="stable")[:, :RANKED_DIGITS]
     ranked = [[prediction.tag_names[k] for k in row] for row in order.tolist()]
-    return sentence_cost(gold, tag_names, prediction.best, ranked), scratch
+    stops = [is_unsure(c) for c in prediction.confidence.tolist()]
+    return sentence_cost(gold, tag_names, prediction.best, ranked, stops), scratch
 
 
 def _retrain(

@@ -65,7 +65,7 @@ def test_match_tags_puts_an_exact_match_first():
     assert match_tags(names, "v") == ["VB"] and match_tags(names, "q") == []
 
 
-def test_arrows_tab_home_end_move_between_tokens(window, qtbot):
+def test_arrows_home_end_and_without_a_model_tab_move_between_tokens(window, qtbot):
     view = window.editor.view
     for key, expected in ((Qt.Key.Key_Right, 1), (Qt.Key.Key_Tab, 2), (Qt.Key.Key_Left, 1),
                           (Qt.Key.Key_Backtab, 0), (Qt.Key.Key_End, 4), (Qt.Key.Key_Right, 4), (Qt.Key.Key_Home, 0)):

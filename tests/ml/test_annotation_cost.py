@@ -68,3 +68,23 @@ def test_moves_use_end_when_the_wrong_token_is_near_the_end():
     suggested = ["DET"] * 9 + ["VERB", "PUNCT"]
     ranked = [["DET"]] * 9 + [["VERB", "NOUN"], ["PUNCT"]]
     assert sentence_cost(gold, UPOS, suggested, ranked).presses == ("Shift+Space", "End", "Left", "2")
+
+
+def test_moves_jump_with_tab_to_an_unsure_wrong_token():
+    gold = ["DET"] * 5 + ["NOUN"] + ["DET"] * 6
+    suggested = ["DET"] * 5 + ["VERB"] + ["DET"] * 6
+    ranked = [["DET"]] * 5 + [["VERB", "NOUN"]] + [["DET"]] * 6
+    stops = [False] * 12
+    stops[5] = True
+    assert sentence_cost(gold, UPOS, suggested, ranked, stops).presses == ("Shift+Space", "Tab", "2")
+    # a sure wrong token: Tab goes past it to the last token, so plain moves stay cheaper
+    assert sentence_cost(gold, UPOS, suggested, ranked, [False] * 12).presses == (
+        "Shift+Space", *["Right"] * 5, "2")
+
+
+def test_moves_combine_tab_with_arrows_when_the_wrong_token_is_next_to_a_stop():
+    gold = ["DET"] * 7 + ["NOUN"] + ["DET"] * 7
+    suggested = ["DET"] * 7 + ["VERB"] + ["DET"] * 7
+    ranked = [["DET"]] * 7 + [["VERB", "NOUN"]] + [["DET"]] * 7
+    stops = [t == 8 for t in range(15)]  # the model is unsure of the token after the wrong one
+    assert sentence_cost(gold, UPOS, suggested, ranked, stops).presses == ("Shift+Space", "Tab", "Left", "2")

@@ -7,7 +7,8 @@ import pytest
 
 from tagger_gui.ml.predict import Prediction
 from tagger_gui.ml.uncertainty import (
-    next_review, prediction_changes, ranked_tags, review_order, sentence_uncertainty, token_entropy, untagged_edits,
+    UNSURE_BELOW, is_unsure, next_review, prediction_changes, ranked_tags, review_order, sentence_uncertainty, tab_stop,
+    token_entropy, untagged_edits,
 )
 
 TAGS = ["NOUN", "VERB", "DET"]
@@ -61,3 +62,15 @@ def test_prediction_changes_lists_tokens_whose_best_tag_moved():
     changes = prediction_changes(words, old, new)
     assert [(c.sentence, c.token, c.word, c.old, c.new) for c in changes] == [(0, 1, "b", "VERB", "NOUN")]
     assert changes[0].confidence == pytest.approx(0.9, rel=1e-5)
+
+
+def test_tab_stops_at_the_nearest_stop_that_way_else_at_the_sentence_end():
+    stops = [False, True, False, False, True, False]
+    assert [tab_stop(row, 1, stops) for row in range(6)] == [1, 4, 4, 4, 5, 5]
+    assert [tab_stop(row, -1, stops) for row in range(6)] == [0, 0, 1, 1, 1, 4]
+    assert tab_stop(2, 1, [False] * 6) == 5 and tab_stop(2, -1, [False] * 6) == 0
+    assert tab_stop(2, 1, None) == 3 and tab_stop(2, -1, None) == 1  # no model: one token, as Right / Left
+
+
+def test_unsure_is_below_the_threshold():
+    assert is_unsure(UNSURE_BELOW - 1e-6) and not is_unsure(UNSURE_BELOW)

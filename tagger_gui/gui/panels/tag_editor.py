@@ -20,10 +20,11 @@ from tagger_gui.gui.commands import SetTagsCommand
 from tagger_gui.gui.panels.token_view import TokenView
 from tagger_gui.gui.qt_models import TokenModel, tag_key
 from tagger_gui.gui.style import tag_color, text_on
-from tagger_gui.ml.uncertainty import ranked_tags as rank_tags
+from tagger_gui.ml.uncertainty import UNSURE_BELOW, ranked_tags as rank_tags
 
 KEY_HELP = (
-    ("Left / Right, Tab / Shift+Tab", "Previous / next token"),
+    ("Left / Right", "Previous / next token"),
+    ("Tab / Shift+Tab", f"Next / previous token the model is unsure of (amber, below {UNSURE_BELOW:.0%}) or disagrees with"),
     ("Home / End", "First / last token"),
     ("1 … 9, 0", "Assign the 1st … 10th tag of the tag set, then go to the next token"),
     ("Type a tag name", "Type-ahead: a unique prefix assigns at once; Enter takes the best match"),

@@ -14,9 +14,11 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemD
 from tagger_gui.core.tagset import match_tags
 from tagger_gui.gui.qt_models import COLOR_ROLE, KNOWN_ROLE, PREDICTED_ROLE, TAG_ROLE
 from tagger_gui.gui.style import is_dark, text_on, tint
-from tagger_gui.ml.uncertainty import disagrees
+from tagger_gui.ml.uncertainty import disagrees, is_unsure, tab_stop
 
 DISAGREE_COLOR = QColor("#d0342c")
+UNSURE_COLOR = QColor("#c77700")
+"""The model's tag under a card when it is unsure (a Tab stop), readable on light and dark bases."""
 MIN_ROWS = 2
 """Rows of cards the editor always has room for."""
 
@@ -88,13 +90,15 @@ class TokenDelegate(QStyledItemDelegate):
         painter.restore()
 
     def _paint_prediction(self, painter: QPainter, rect: QRect, predicted: tuple[str, float], tag, palette) -> None:
-        """The model's tag and confidence under the chip: red when it disagrees, plain when it is a suggestion."""
+        """The model's tag and confidence under the chip: red when it disagrees, amber when it is unsure."""
         font = QFont(self.tag_font)
         font.setBold(disagrees(tag, predicted[0]))
         font.setItalic(not tag)
         painter.setFont(font)
         if tag and predicted[0] != tag:
             painter.setPen(DISAGREE_COLOR)
+        elif is_unsure(predicted[1]):
+            painter.setPen(UNSURE_COLOR)
         else:
             painter.setPen(palette.text().color() if not tag else palette.placeholderText().color())
         top = rect.top() + self.PAD + self._word_metrics.height() + self.GAP + self._tag_metrics.height() + 2 + self.GAP
@@ -190,6 +194,14 @@ class TokenView(QListView):
             self.setCurrentIndex(index)
             self.scrollTo(index)
 
+    def tab_stops(self) -> list[bool] | None:
+        """Per token, whether Tab stops on it: the model is unsure of it or disagrees with its tag (``None``: no model)."""
+        cards = [self.model().index(row, 0) for row in range(self.model().rowCount())] if self.model() else []
+        predicted = [card.data(PREDICTED_ROLE) for card in cards]
+        if not any(predicted):
+            return None
+        return [bool(p) and (is_unsure(p[1]) or disagrees(card.data(TAG_ROLE), p[0])) for card, p in zip(cards, predicted)]
+
     def event(self, event: QEvent) -> bool:
         # Tab would move keyboard focus to the next widget; here it moves between tokens.
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
@@ -209,13 +221,15 @@ class TokenView(QListView):
                 self.reviewed_requested.emit()
                 return True
             return False
-        moves = {
-            Qt.Key.Key_Left: -1, Qt.Key.Key_Backtab: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Tab: 1,
-        }
+        moves = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
         steps = {Qt.Key.Key_Up: -1, Qt.Key.Key_Down: 1, Qt.Key.Key_PageUp: -2, Qt.Key.Key_PageDown: 2}
         if key in moves:
             self._set_buffer("")
             self.set_current_row(self.current_row() + moves[key])
+        elif key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):  # Shift+Tab arrives as Backtab, or as Tab with Shift
+            self._set_buffer("")
+            backward = key == Qt.Key.Key_Backtab or bool(mods & Qt.KeyboardModifier.ShiftModifier)
+            self.set_current_row(tab_stop(self.current_row(), -1 if backward else 1, self.tab_stops()))
         elif key in (Qt.Key.Key_Home, Qt.Key.Key_End):
             self._set_buffer("")
             self.set_current_row(0 if key == Qt.Key.Key_Home else self.model().rowCount() - 1)
