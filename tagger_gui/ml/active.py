@@ -27,8 +27,8 @@ on by default. On the whole of EWT train (``benchmarks/annotation_sim.py``, targ
 dev) entropy needed 18.5% of the train tokens without overhead, 20.1% with 3.3 and 28.9%
 with 10, at 0.64, 0.64 and 0.58 key presses per token.
 
-Every pick says why: its most uncertain tokens (best-tag probability below
-``UNCERTAIN_BELOW``), most uncertain first.
+Every pick says why: its most uncertain tokens among those the tag editor marks
+unsure (``ml.uncertainty.is_unsure``), most uncertain first.
 """
 
 from __future__ import annotations
@@ -40,12 +40,10 @@ from typing import Sequence
 import numpy as np
 
 from tagger_gui.ml.predict import Prediction
-from tagger_gui.ml.uncertainty import token_entropy
+from tagger_gui.ml.uncertainty import UNSURE_BELOW, is_unsure, token_entropy
 
 STRATEGIES = ("in_order", "random", "least_confidence", "margin", "entropy")
 UNCERTAINTY_STRATEGIES = STRATEGIES[2:]
-UNCERTAIN_BELOW = 0.9
-"""A token whose best tag has a lower probability is named as a reason to annotate its sentence."""
 WHY_TOKENS = 3
 
 
@@ -80,13 +78,13 @@ def token_scores(prediction: Prediction, strategy: str) -> np.ndarray:
 
 
 def uncertain_tokens(prediction: Prediction | None, scores: np.ndarray | None = None) -> tuple[int, ...]:
-    """Up to ``WHY_TOKENS`` tokens below ``UNCERTAIN_BELOW`` confidence, highest ``scores`` first."""
+    """Up to ``WHY_TOKENS`` unsure tokens (``is_unsure``), highest ``scores`` first."""
     if prediction is None or not len(prediction.log_probs):
         return ()
     confidence = prediction.confidence
     scores = 1.0 - confidence if scores is None else scores
     order = np.argsort(-scores, kind="stable")
-    return tuple(int(t) for t in order if confidence[t] < UNCERTAIN_BELOW)[:WHY_TOKENS]
+    return tuple(int(t) for t in order if is_unsure(confidence[t]))[:WHY_TOKENS]
 
 
 def rank_sentences(
@@ -154,7 +152,7 @@ def _diverse_order(
             heapq.heappush(heap, (-adjusted, rank, i))
             continue
         chosen.append(i)
-        unsure = np.flatnonzero(predictions[i].confidence < UNCERTAIN_BELOW)
+        unsure = np.flatnonzero(predictions[i].confidence < UNSURE_BELOW)
         covered.update(words[i][t].lower() for t in unsure.tolist())
     picked = set(chosen)
     return chosen + [i for i in order if i not in picked]
