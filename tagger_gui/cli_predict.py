@@ -14,12 +14,16 @@ import contextlib
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 from tagger_gui.core.atomic import atomic_open
+from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import FormatError, format_for_path
 from tagger_gui.core.formats.stream import ChunkReader, writing
 from tagger_gui.ml.bundle import load_bundle
-from tagger_gui.ml.corpus_predict import TaggingProgress, apply_best_tags, predict_stream, prefetched
+from tagger_gui.ml.corpus_predict import (
+    STREAM_WORDS, TaggingProgress, apply_best_tags, gathered, predict_stream, prefetched,
+)
 from tagger_gui.ml.heap import release_free_heap
 from tagger_gui.ml.ray_predict import import_ray, tag_file_on_ray
 from tagger_gui.ml.scores import score_table
@@ -81,7 +85,8 @@ def _tag_locally(args: argparse.Namespace, in_format: str, out_format: str, repo
     with contextlib.ExitStack() as outputs:
         out = outputs.enter_context(writing(args.out, out_format, tag_column=args.column))
         scores = outputs.enter_context(atomic_open(args.scores)) if args.scores else None
-        chunks = predict_stream(tagger, prefetched(reader), words=lambda chunk: [s.words for s in chunk], tuner=tuner)
+        chunks = predict_stream(tagger, prefetched(_joined(reader)), words=lambda chunk: [s.words for s in chunk],
+                                tuner=tuner)
         for sentences, predictions in chunks:
             apply_best_tags(sentences, predictions)
             out.write(sentences)
@@ -95,6 +100,12 @@ def _tag_locally(args: argparse.Namespace, in_format: str, out_format: str, repo
         if scores is not None and done.sentences == 0:
             scores.write(score_table([], []).encode("utf-8"))
     return done
+
+
+def _joined(reader: ChunkReader) -> Iterator[list[Sentence]]:
+    """The chunks ``reader`` gives, joined up to ``STREAM_WORDS`` words each (see there)."""
+    for group in gathered(reader, lambda chunk: sum(len(s.tokens) for s in chunk), STREAM_WORDS):
+        yield [sentence for chunk in group for sentence in chunk]
 
 
 def _tag_on_ray(args: argparse.Namespace, in_format: str, out_format: str, report) -> TaggingProgress:

@@ -7,6 +7,7 @@ import itertools
 import pytest
 import torch
 
+from tagger_gui import cli_predict
 from tagger_gui.cli import main
 from tagger_gui.core import corpus
 from tagger_gui.core.corpus import Sentence
@@ -14,6 +15,7 @@ from tagger_gui.core.formats import read_file, write_file
 from tagger_gui.core.formats import stream
 from tagger_gui.ml.bundle import load_bundle, save_bundle
 from tagger_gui.ml.config import preset_config
+from tagger_gui.ml.corpus_predict import gathered
 from tagger_gui.ml.model import build_model
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.scores import score_table
@@ -47,7 +49,7 @@ def model(tmp_path_factory):
 def _in_memory(model, source, out, scores) -> None:
     """The tagging path before streaming: read everything, tag everything, write everything.
 
-    The score table's reference is tagged in the stream's chunks: a sentence's scores
+    The score table's reference is tagged in the stream's groups of chunks: a sentence's scores
     can differ by about 1e-6 with the other sentences of its batch (the LSTM's matrix
     products sum in another order), which may change the 5th digit written.
     """
@@ -58,7 +60,9 @@ def _in_memory(model, source, out, scores) -> None:
         for token, tag in zip(sentence.tokens, prediction.best):
             token.tag = tag
     write_file(out, sentences)
-    sizes = itertools.accumulate([0] + [len(chunk) for chunk in stream.ChunkReader(source)])
+    words = lambda chunk: sum(len(s.tokens) for s in chunk)  # noqa: E731
+    groups = gathered(stream.ChunkReader(source), words, cli_predict.STREAM_WORDS)
+    sizes = itertools.accumulate([0] + [sum(map(len, group)) for group in groups])
     chunked = [p for start, end in itertools.pairwise(sizes)
                for p in tagger.predict([s.words for s in sentences[start:end]])]
     scores.write_text(score_table(sentences, chunked), encoding="utf-8")
@@ -69,6 +73,7 @@ def test_streamed_predict_equals_in_memory_byte_for_byte(model, tmp_path, monkey
     source = tmp_path / name
     write_file(source, _corpus(300))
     monkeypatch.setattr(stream, "CHUNK_BYTES", 2000)  # many chunks
+    monkeypatch.setattr(cli_predict, "STREAM_WORDS", 150)  # tagged in several groups of chunks
     monkeypatch.setattr(corpus, "_generated_ids", itertools.count(1))  # sentence ids as in a fresh process
     _in_memory(model, source, tmp_path / f"memory_{name}", tmp_path / "memory.tsv")
     monkeypatch.setattr(corpus, "_generated_ids", itertools.count(1))

@@ -81,7 +81,7 @@ def test_presses_with_suggestions_fix_exactly_the_wrong_tokens(editor, qtbot, wr
 
 
 def _sure_except(names: list[str], wrong: tuple[int, ...]) -> Prediction:
-    """The model suggests ``X`` on the ``wrong`` tokens (unsure, the gold tag second) and the gold tag elsewhere (sure)."""
+    """The model suggests ``X`` on the ``wrong`` tokens (unsure, gold second) and the gold tag elsewhere (sure)."""
     suggested = ["X" if t in wrong else tag for t, tag in enumerate(GOLD)]
     runner_up = [tag if t in wrong else "X" for t, tag in enumerate(GOLD)]
     return _prediction(names, suggested, runner_up, sure=tuple(t for t in range(len(GOLD)) if t not in wrong))

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tagger_gui.ml.corpus_predict import predict_in_chunks, prefetched
+from tagger_gui.ml.corpus_predict import gathered, predict_in_chunks, prefetched
 
 from .test_batching_vectorised import SENTENCES, _tagger
 
@@ -53,9 +53,20 @@ def test_closing_prefetched_early_stops_the_producer():
 def test_predict_in_chunks_stops_before_a_chunk_and_reports_each():
     tagger, reports = _tagger(), []
     words = [s for s in SENTENCES if s] * 4
-    full = predict_in_chunks(tagger, words, chunk=5, report=reports.append)
+    at_least = sum(map(len, words[:5]))  # five sentences' words, then whole sentences up to as many
+    full = predict_in_chunks(tagger, words, chunk_words=at_least, report=reports.append)
     assert [p.log_probs.shape[0] for p in full] == [len(s) for s in words]
-    assert reports == [(n, len(words)) for n in (5, 10, 15, 20, 24)]
+    done = [n for n, _ in reports]
+    assert done[0] == 5 and done[-1] == len(words) and len(done) >= len(words) // 10
+    for before, after in zip([0, *done], done):  # each chunk: whole sentences, reaching the words asked for
+        assert sum(map(len, words[before:after])) >= at_least or after == len(words)
+        assert sum(map(len, words[before:after - 1])) < at_least
     calls = []
-    assert predict_in_chunks(tagger, words, chunk=5, should_stop=lambda: calls.append(1) or len(calls) > 2) is None
+    stop_at_third = lambda: calls.append(1) or len(calls) > 2  # noqa: E731
+    assert predict_in_chunks(tagger, words, chunk_words=at_least, should_stop=stop_at_third) is None
     assert len(calls) == 3
+
+
+def test_gathered_joins_items_until_their_size_reaches_the_threshold():
+    assert list(gathered([3, 1, 1, 5, 2, 2], lambda n: n, 4)) == [[3, 1], [1, 5], [2, 2]]
+    assert list(gathered([9, 1], lambda n: n, 4)) == [[9], [1]] and list(gathered([], len, 4)) == []

@@ -195,12 +195,13 @@ class TokenView(QListView):
             self.scrollTo(index)
 
     def tab_stops(self) -> list[bool] | None:
-        """Per token, whether Tab stops on it: the model is unsure of it or disagrees with its tag (``None``: no model)."""
+        """Per token, whether Tab stops on it: the model is unsure or disagrees with its tag (``None``: no model)."""
         cards = [self.model().index(row, 0) for row in range(self.model().rowCount())] if self.model() else []
         predicted = [card.data(PREDICTED_ROLE) for card in cards]
         if not any(predicted):
             return None
-        return [bool(p) and (is_unsure(p[1]) or disagrees(card.data(TAG_ROLE), p[0])) for card, p in zip(cards, predicted)]
+        return [bool(p) and (is_unsure(p[1]) or disagrees(card.data(TAG_ROLE), p[0]))
+                for card, p in zip(cards, predicted)]
 
     def event(self, event: QEvent) -> bool:
         # Tab would move keyboard focus to the next widget; here it moves between tokens.
