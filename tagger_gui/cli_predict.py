@@ -78,7 +78,7 @@ def check_engine_options(args: argparse.Namespace) -> None:
 
 def _tag_locally(args: argparse.Namespace, in_format: str, out_format: str, report) -> TaggingProgress:
     """Tag in this process, chunk by chunk: memory stays flat."""
-    tuner = ThreadTuner()  # created now: it measures the machine's load while the model loads
+    tuner = ThreadTuner(probe_when_idle=False)  # created now: it measures the machine's load while the model loads
     tagger = load_bundle(args.model, device=args.device)
     reader = ChunkReader(args.input, in_format, tag_column=args.column)
     done = TaggingProgress()

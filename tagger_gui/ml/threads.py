@@ -130,6 +130,10 @@ class ThreadTuner:
             ``OMP_NUM_THREADS`` environment variable also fixes it).
         meter: reads other programs' CPU load (default: ``LoadMeter()``).
         set_threads, get_threads: how the count is set and read (``torch``'s).
+        probe_when_idle: time one thread against several even while other programs
+            leave every core free. Training's small steps can run faster on one
+            thread; tagging's large groups of words do not, and there a probe would
+            tag a whole group (seconds) on one thread.
     """
 
     check_seconds = 2.0
@@ -148,11 +152,13 @@ class ThreadTuner:
         meter: LoadMeter | None = None,
         set_threads: Callable[[int], None] = torch.set_num_threads,
         get_threads: Callable[[], int] = torch.get_num_threads,
+        probe_when_idle: bool = True,
     ) -> None:
         self.fixed = fixed if fixed is not None else fixed_threads_from_environment()
         self.meter = meter if meter is not None else LoadMeter()
         self.cores = self.meter.cores
         self._set_threads, self._get_threads = set_threads, get_threads
+        self.probe_when_idle = probe_when_idle
         self._created = time.monotonic()
         self.threads = self._previous = get_threads()
         self.others: float | None = None
@@ -222,7 +228,8 @@ class ThreadTuner:
             self._switch(limit, f"other programs use {self.others:.1f} cores")
             self._since_probe, self._probed_limit = 0.0, limit
             return
-        if limit == 1:
+        idle = self.others is not None and self.others < FREE_SHARE
+        if limit == 1 or (idle and not self.probe_when_idle):
             return
         due = self._since_probe >= self.recheck_seconds or limit != self._probed_limit
         if due:

@@ -26,10 +26,11 @@ class FakeMeter:
         return next(self._loads)
 
 
-def tuner(meter: FakeMeter) -> tuple[ThreadTuner, list[int]]:
+def tuner(meter: FakeMeter, **options) -> tuple[ThreadTuner, list[int]]:
     """A tuner on ``meter`` whose thread changes are recorded instead of applied."""
     state = [1]
-    tuner = ThreadTuner(meter=meter, set_threads=lambda n: state.__setitem__(0, n), get_threads=lambda: state[0])
+    tuner = ThreadTuner(meter=meter, set_threads=lambda n: state.__setitem__(0, n), get_threads=lambda: state[0],
+                        **options)
     tuner.first_look_seconds = 0.0
     return tuner, state
 
@@ -88,6 +89,23 @@ def test_the_faster_of_one_and_several_threads_is_kept(multi_rate, single_rate, 
     assert state == [1]
     t.after_batch(single_rate, 1.0)
     assert state == [kept]
+
+
+def test_without_idle_probes_a_free_machine_keeps_every_core_and_a_busy_one_is_still_timed():
+    t, state = tuner(FakeMeter(0.0), probe_when_idle=False)  # as tagging uses it
+    t.start()
+    for _ in range(20):
+        t.after_batch(4000, 2.5)  # whole groups of words, never one tagged on a single thread
+        assert state == [2]
+    t, state = tuner(FakeMeter(0.0, 0.0, 0.5, cores=4), probe_when_idle=False)
+    t.start()
+    t.after_batch(4000, 2.5)
+    assert state == [4]
+    t.after_batch(4000, 2.5)  # half a core busy: 3 threads, then timed against one
+    assert state == [3]
+    for _ in range(13):  # under load, one thread is timed again after 30 s of work
+        t.after_batch(4000, 2.5)
+    assert (1, "timing") in t.history
 
 
 def test_threads_come_back_when_the_other_program_ends():
