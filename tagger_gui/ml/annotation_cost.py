@@ -16,10 +16,10 @@ The key model follows ``gui/panels/tag_editor.py`` (README, Help > Keyboard shor
 
 For each token the cheapest way is chosen. With suggestions the plan is the cheaper of
 accepting token by token (``Space`` where the model is right) and ``Shift+Space`` then
-moving to each wrong token (by the fewest move keys) to fix it. Time is modelled with the per-sentence cost model
-of Ringger et al. (2008), fitted on a POS annotation user study: 3.795 s per token,
-5.387 s per corrected token and 12.57 s per sentence; tagging without suggestions
-corrects every token.
+moving to each wrong token (by the fewest move keys) to fix it. Time is modelled with
+the per-sentence cost model of Ringger et al. (2008), fitted on a POS annotation user
+study: 3.795 s per token, 5.387 s per corrected token and 12.57 s per sentence;
+tagging without suggestions corrects every token.
 """
 
 from __future__ import annotations
@@ -137,7 +137,11 @@ def _moves(start: int, end: int, length: int, stops: Sequence[bool] | None = Non
 def _fix_after_accepting(
     gold: Sequence[str], keys: list[tuple[str, ...]], suggestions: Sequence[str], stops: Sequence[bool] | None
 ) -> list[str]:
-    """``Shift+Space``, then move to each wrong token and assign its tag (``keys[i]``), left to right."""
+    """``Shift+Space``, then move to each wrong token and assign its tag (``keys[i]``), left to right.
+
+    A fixed token becomes a Tab stop in the editor (its tag now differs from the
+    model's), but it lies behind the cursor, where no shortest move goes.
+    """
     presses, cursor = ["Shift+Space"], 0
     for i, (tag, suggested) in enumerate(zip(gold, suggestions)):
         if tag != suggested:

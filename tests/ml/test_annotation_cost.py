@@ -88,3 +88,4 @@ def test_moves_combine_tab_with_arrows_when_the_wrong_token_is_next_to_a_stop():
     ranked = [["DET"]] * 7 + [["VERB", "NOUN"]] + [["DET"]] * 7
     stops = [t == 8 for t in range(15)]  # the model is unsure of the token after the wrong one
     assert sentence_cost(gold, UPOS, suggested, ranked, stops).presses == ("Shift+Space", "Tab", "Left", "2")
+
