@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import asdict
@@ -192,6 +193,9 @@ def _report(rows: list[dict], result: dict) -> None:
 def main() -> None:
     args = _args()
     torch.set_num_threads(args.threads)
+    # Every training of the run then keeps this count (ml.threads) instead of adapting it to the load:
+    # thread counts change the sums' order, so without it a seed's curves depended on what else ran.
+    os.environ["OMP_NUM_THREADS"] = str(args.threads)
     train = read_file(args.data / "en_ewt-ud-train.conllu")
     dev = read_file(args.data / "en_ewt-ud-dev.conllu")
     train, dev = train[: args.train_limit or None], dev[: args.dev_limit or None]
