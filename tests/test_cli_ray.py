@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from tagger_gui import cli_predict
 from tagger_gui.cli import main
 from tagger_gui.core import corpus
 from tagger_gui.core.formats import stream, write_file
@@ -43,7 +44,10 @@ def test_ray_on_two_workers_writes_the_local_engines_bytes(local_ray, model, tmp
     source = tmp_path / "in.txt"
     write_file(source, _corpus(300))
     monkeypatch.setattr(stream, "CHUNK_BYTES", 1000)
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # the workers' thread count, so that scores agree to the last digit
+    # Scores agree to the last digit when both engines batch alike: Ray tags each chunk by itself, so the local
+    # engine must not join chunks (cli_predict.STREAM_WORDS), and the thread count is the workers'.
+    monkeypatch.setattr(cli_predict, "STREAM_WORDS", 1)
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
     assert _predict(monkeypatch, model, source, tmp_path / "local.conllu", tmp_path / "local.tsv") == 0
     engine = ["--engine", "ray", "--workers", "2"]
     assert _predict(monkeypatch, model, source, tmp_path / "ray.conllu", tmp_path / "ray.tsv", *engine) == 0
