@@ -45,7 +45,7 @@ from typing import Sequence
 import numpy as np
 
 from tagger_gui.ml.predict import Prediction
-from tagger_gui.ml.uncertainty import UNSURE_BELOW, is_unsure, token_entropy
+from tagger_gui.ml.uncertainty import is_unsure, token_entropy
 
 STRATEGIES = ("in_order", "random", "least_confidence", "margin", "entropy")
 UNCERTAINTY_STRATEGIES = STRATEGIES[2:]
@@ -157,7 +157,7 @@ def _diverse_order(
             heapq.heappush(heap, (-adjusted, rank, i))
             continue
         chosen.append(i)
-        unsure = np.flatnonzero(predictions[i].confidence < UNSURE_BELOW)
+        unsure = np.flatnonzero(is_unsure(predictions[i].confidence))
         covered.update(words[i][t].lower() for t in unsure.tolist())
     picked = set(chosen)
     return chosen + [i for i in order if i not in picked]

@@ -216,7 +216,7 @@ def _costs(sentence: Sentence, tag_names: Sequence[str], prediction: Prediction 
         return scratch, scratch
     order = np.argsort(-prediction.log_probs, axis=1, kind="stable")[:, :RANKED_DIGITS]
     ranked = [[prediction.tag_names[k] for k in row] for row in order.tolist()]
-    stops = [is_unsure(c) for c in prediction.confidence.tolist()]
+    stops = is_unsure(prediction.confidence).tolist()
     return sentence_cost(gold, tag_names, prediction.best, ranked, stops), scratch
 
 

@@ -65,8 +65,8 @@ unsure, and 12% of all its tags.
 """
 
 
-def is_unsure(confidence: float) -> bool:
-    """Whether the model's best tag at ``confidence`` is one to look at (see ``UNSURE_BELOW``)."""
+def is_unsure(confidence: float | np.ndarray) -> bool | np.ndarray:
+    """Whether the model's best tag at ``confidence`` is one to look at (``UNSURE_BELOW``); elementwise on arrays."""
     return confidence < UNSURE_BELOW
 
 
