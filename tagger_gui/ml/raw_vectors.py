@@ -40,6 +40,9 @@ OFFSETS = (-2, -1, 1, 2)
 """Context positions relative to the word."""
 SMOOTHING = 0.75
 """Context counts are raised to this power before PMI (the usual smoothing, rare contexts count less)."""
+CASE_COLUMNS = 2
+"""Of the ``dim`` values of a vector (when ``dim`` is over twice this), how many say how the word is written
+(``_case_shares``); the rest come from its contexts."""
 MAX_WORDS = 100_000
 """At most this many words (the most frequent) get a vector."""
 MAX_FILE_BYTES = 512 * 2**20
@@ -88,7 +91,7 @@ class RawVectors:
 
 def text_fingerprint(sentences: Iterable[Sequence[str]], dim: int, min_count: int) -> str:
     """A digest of ``sentences`` and the settings: equal digests mean equal vectors."""
-    digest = hashlib.sha256(f"raw-vectors-1 {dim} {min_count} {CONTEXT_WORDS} {OFFSETS}\n".encode())
+    digest = hashlib.sha256(f"raw-vectors-2 {dim} {min_count} {CONTEXT_WORDS} {OFFSETS}\n".encode())
     for words in sentences:
         digest.update("\t".join(words).encode("utf-8", "surrogatepass"))
         digest.update(b"\n")
@@ -127,16 +130,46 @@ def learn_vectors(
     report("counting contexts")
     matrix = _ppmi(forms, kept)
     report("reducing to vectors")
+    case_columns = CASE_COLUMNS if dim > 2 * CASE_COLUMNS else 0
+    vectors = _reduced(matrix, dim - case_columns, seed)
+    if case_columns:
+        vectors = torch.cat([vectors, _case_shares(sentences, forms, kept).to(vectors.dtype)], dim=1)
+    vectors = (vectors - vectors.mean(0)) / vectors.std(0).clamp(min=1e-6)
+    rows = torch.cat([torch.zeros(len(SPECIALS), dim), vectors.float()])
+    return RawVectors(SPECIALS + kept, rows, fingerprint or text_fingerprint(sentences, dim, min_count))
+
+
+def _reduced(matrix: torch.Tensor, dim: int, seed: int) -> torch.Tensor:
+    """``[rows, dim]``: the rows of ``matrix`` on its top ``dim`` singular vectors (seeded randomised SVD)."""
     generator_state = torch.random.get_rng_state()
     torch.manual_seed(seed)
     try:
         u, s, _ = torch.svd_lowrank(matrix, q=dim, niter=4)
     finally:
         torch.random.set_rng_state(generator_state)
-    vectors = u * s.sqrt()
-    vectors = (vectors - vectors.mean(0)) / vectors.std(0).clamp(min=1e-6)
-    rows = torch.cat([torch.zeros(len(SPECIALS), dim), vectors.float()])
-    return RawVectors(SPECIALS + kept, rows, fingerprint or text_fingerprint(sentences, dim, min_count))
+    return u * s.sqrt()
+
+
+def _case_shares(sentences: Sequence[Sequence[str]], forms: list[list[str]], kept: list[str]) -> torch.Tensor:
+    """``[len(kept), 2]``: how often each word is capitalised, and all in capitals, where case is a choice.
+
+    Counted over its occurrences after a sentence's first word that start with a letter
+    (sentence starts are capitalised whatever the word). The vectors are learned from
+    lower-cased forms, so without these values "bush" the plant and "Bush" the name would
+    look alike; a name is capitalised almost everywhere, a noun almost nowhere. Smoothed
+    towards 1/2 and 1/10 for words seen rarely.
+    """
+    row_of = {w: i for i, w in enumerate(kept)}
+    seen, capitalised, all_capitals = (np.zeros(len(kept)) for _ in range(3))
+    for words, word_forms in zip(sentences, forms):
+        for word, form in zip(words[1:], word_forms[1:]):
+            row = row_of.get(form)
+            if row is not None and word[:1].isalpha():
+                seen[row] += 1
+                capitalised[row] += word[0].isupper()
+                all_capitals[row] += len(word) > 1 and word.isupper()
+    shares = np.stack([(capitalised + 0.5) / (seen + 1), (all_capitals + 0.1) / (seen + 1)], axis=1)
+    return torch.from_numpy(shares)
 
 
 def _ppmi(forms: list[list[str]], kept: list[str]) -> torch.Tensor:

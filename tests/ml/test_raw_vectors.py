@@ -57,6 +57,17 @@ def test_words_of_the_same_contexts_get_near_vectors():
     assert vectors.vectors[:2].abs().sum() == 0  # padding and unknown rows stay zero
 
 
+def test_how_a_word_is_written_in_running_text_is_part_of_its_vector():
+    names = [["we", "visit", "Paris", "and", "NASA"]] * 5 + [["Dog", "food", "runs"]] * 20  # sentence starts do not count
+    vectors = learn_vectors(untagged() + names, dim=6)
+    row = {w: i for i, w in enumerate(vectors.words)}
+    capitalised, all_capitals = vectors.vectors[:, 4], vectors.vectors[:, 5]
+    assert capitalised[row["paris"]] > capitalised[row["dog"]]
+    assert capitalised[row["nasa"]] > capitalised[row["dog"]]
+    assert all_capitals[row["nasa"]] > all_capitals[row["paris"]]
+    assert capitalised[row["dog"]] < capitalised[row["food"]]  # neither capitalised: the rarer one is less sure
+
+
 def test_the_fingerprint_follows_the_text_and_the_settings():
     text = untagged(50)
     assert text_fingerprint(text, 4, 1) == text_fingerprint([list(s) for s in text], 4, 1)
