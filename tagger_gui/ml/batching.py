@@ -91,19 +91,26 @@ class FormTable:
             rows = [r if r >= 0 else self._add(w) for r, w in zip(rows, words)]
         return np.asarray(rows, dtype=np.int64)
 
+    def sentence_rows(self, words: Sequence[str]) -> np.ndarray:
+        """Form rows of a sentence's ``words``, its first word as written inside sentences (``Vocab.as_inside``)."""
+        return self.rows([self.vocab.as_inside(words[0]), *words[1:]] if words else words)
+
     def encode(self, sentences: Sequence[Sequence[str]]) -> "Encoded":
         """The form rows of every word of ``sentences``, flat, with each sentence's start and length.
 
+        As ``sentence_rows`` does, each first word is taken as written inside sentences.
         Each distinct word is looked up once; mapping the words to rows then runs in
         C (``map`` over a dict, ``np.fromiter``): no Python code runs per word.
         """
         lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+        starts = np.zeros(len(lengths), dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
         words = list(chain.from_iterable(sentences))
+        for start in starts[lengths > 0].tolist():
+            words[start] = self.vocab.as_inside(words[start])
         distinct = list(dict.fromkeys(words))
         row_of = dict(zip(distinct, self.rows(distinct).tolist()))
         rows = np.fromiter(map(row_of.__getitem__, words), dtype=np.int64, count=len(words))
-        starts = np.zeros(len(lengths), dtype=np.int64)
-        np.cumsum(lengths[:-1], out=starts[1:])
         return Encoded(rows, starts, lengths)
 
     def _add(self, word: str) -> int:

@@ -70,6 +70,8 @@ def _check_vocab(vocab: dict) -> None:
     expect_list(vocab.get("suffixes", []), str, "vocab.suffixes")
     expect_list(vocab.get("word_counts", []), int, "vocab.word_counts")
     expect(vocab.get("lowercase"), bool, "vocab.lowercase")
+    if vocab.get("capitalised") is not None:
+        expect_list(vocab["capitalised"], str, "vocab.capitalised")
     problem = tags_problem(vocab["tags"])
     if problem or len(set(vocab["tags"])) != len(vocab["tags"]) or not vocab["tags"]:
         raise ValueError(f"vocab.tags: {problem or 'empty or with repeated names'}")

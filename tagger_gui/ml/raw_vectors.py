@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Callable, Iterable, Sequence
 
@@ -42,7 +42,8 @@ SMOOTHING = 0.75
 """Context counts are raised to this power before PMI (the usual smoothing, rare contexts count less)."""
 CASE_COLUMNS = 2
 """Of the ``dim`` values of a vector (when ``dim`` is over twice this), how many say how the word is written
-(``_case_shares``); the rest come from its contexts."""
+inside sentences (``_case_counts``: the share capitalised, the share all in capitals); the rest come from
+its contexts."""
 MAX_WORDS = 100_000
 """At most this many words (the most frequent) get a vector."""
 MAX_FILE_BYTES = 512 * 2**20
@@ -57,11 +58,15 @@ class RawVectors:
         words: the words (as ``vocab.raw_form`` writes them), ``SPECIALS`` first (their rows are zero).
         vectors: ``[len(words), dim]`` float32, each column of mean 0 and variance 1 over the words.
         fingerprint: a digest of the text and settings they were learned from (for caches).
+        capitalised: the words (of ``words``) written with a capital inside sentences at least half
+            the time, or never seen there: what a sentence's first word may be when it has a capital
+            (``Vocab.as_inside``).
     """
 
     words: list[str]
     vectors: torch.Tensor
     fingerprint: str
+    capitalised: list[str] = field(default_factory=list)
 
     @property
     def dim(self) -> int:
@@ -69,7 +74,8 @@ class RawVectors:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write one safetensors file (atomically): the vectors, with the words and fingerprint as metadata."""
-        metadata = {"words": json.dumps(self.words, ensure_ascii=False), "fingerprint": self.fingerprint}
+        metadata = {"words": json.dumps(self.words, ensure_ascii=False), "fingerprint": self.fingerprint,
+                    "capitalised": json.dumps(self.capitalised, ensure_ascii=False)}
         atomic_write_bytes(path, safetensors.torch.save({"vectors": self.vectors.contiguous()}, metadata))
 
     @classmethod
@@ -81,12 +87,13 @@ class RawVectors:
             header = json.loads(data[8:8 + int.from_bytes(data[:8], "little")])["__metadata__"]
             words = json.loads(header["words"])
             fingerprint = header["fingerprint"]
+            capitalised = json.loads(header["capitalised"])
         except (KeyError, ValueError, TypeError, RuntimeError, safetensors.SafetensorError) as error:
             raise ValueError(f"{path}: not a file of word vectors ({error})") from None
         if vectors.dtype != torch.float32 or vectors.dim() != 2 or len(words) != len(vectors) \
-                or not all(isinstance(w, str) for w in words) or not torch.isfinite(vectors).all():
+                or not all(isinstance(w, str) for w in chain(words, capitalised)) or not torch.isfinite(vectors).all():
             raise ValueError(f"{path}: the word vectors do not match their word list or are not finite")
-        return cls(words, vectors, str(fingerprint))
+        return cls(words, vectors, str(fingerprint), capitalised)
 
 
 def text_fingerprint(sentences: Iterable[Sequence[str]], dim: int, min_count: int) -> str:
@@ -132,11 +139,14 @@ def learn_vectors(
     report("reducing to vectors")
     case_columns = CASE_COLUMNS if dim > 2 * CASE_COLUMNS else 0
     vectors = _reduced(matrix, dim - case_columns, seed)
-    if case_columns:
-        vectors = torch.cat([vectors, _case_shares(sentences, forms, kept).to(vectors.dtype)], dim=1)
+    seen, capitalised, all_capitals = _case_counts(sentences, forms, kept)
+    if case_columns:  # smoothed towards 1/2 and 1/10 for words seen rarely
+        shares = np.stack([(capitalised + 0.5) / (seen + 1), (all_capitals + 0.1) / (seen + 1)], axis=1)
+        vectors = torch.cat([vectors, torch.from_numpy(shares).to(vectors.dtype)], dim=1)
     vectors = (vectors - vectors.mean(0)) / vectors.std(0).clamp(min=1e-6)
     rows = torch.cat([torch.zeros(len(SPECIALS), dim), vectors.float()])
-    return RawVectors(SPECIALS + kept, rows, fingerprint or text_fingerprint(sentences, dim, min_count))
+    names = [w for w, n, c in zip(kept, seen, capitalised) if c >= n / 2]
+    return RawVectors(SPECIALS + kept, rows, fingerprint or text_fingerprint(sentences, dim, min_count), names)
 
 
 def _reduced(matrix: torch.Tensor, dim: int, seed: int) -> torch.Tensor:
@@ -150,14 +160,15 @@ def _reduced(matrix: torch.Tensor, dim: int, seed: int) -> torch.Tensor:
     return u * s.sqrt()
 
 
-def _case_shares(sentences: Sequence[Sequence[str]], forms: list[list[str]], kept: list[str]) -> torch.Tensor:
-    """``[len(kept), 2]``: how often each word is capitalised, and all in capitals, where case is a choice.
+def _case_counts(
+    sentences: Sequence[Sequence[str]], forms: list[list[str]], kept: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each word of ``kept``: how often it is seen inside a sentence, capitalised there, and all in capitals.
 
     Counted over its occurrences after a sentence's first word that start with a letter
-    (sentence starts are capitalised whatever the word). The vectors are learned from
-    lower-cased forms, so without these values "bush" the plant and "Bush" the name would
-    look alike; a name is capitalised almost everywhere, a noun almost nowhere. Smoothed
-    towards 1/2 and 1/10 for words seen rarely.
+    (a sentence's first word is capitalised whatever it is). The vectors are learned
+    from lower-cased forms, so without these counts "bush" the plant and "Bush" the name
+    would look alike; a name is capitalised almost everywhere, a noun almost nowhere.
     """
     row_of = {w: i for i, w in enumerate(kept)}
     seen, capitalised, all_capitals = (np.zeros(len(kept)) for _ in range(3))
@@ -168,8 +179,7 @@ def _case_shares(sentences: Sequence[Sequence[str]], forms: list[list[str]], kep
                 seen[row] += 1
                 capitalised[row] += word[0].isupper()
                 all_capitals[row] += len(word) > 1 and word.isupper()
-    shares = np.stack([(capitalised + 0.5) / (seen + 1), (all_capitals + 0.1) / (seen + 1)], axis=1)
-    return torch.from_numpy(shares)
+    return seen, capitalised, all_capitals
 
 
 def _ppmi(forms: list[list[str]], kept: list[str]) -> torch.Tensor:

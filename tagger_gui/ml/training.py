@@ -232,7 +232,7 @@ class Trainer:
 
     @staticmethod
     def _encode(sentences: list[Sentence], table: FormTable, vocab: Vocab) -> _Data:
-        rows = [table.rows(s.words) for s in sentences]
+        rows = [table.sentence_rows(s.words) for s in sentences]
         tags = [np.array([IGNORE if t is None else vocab.tag_id(t) for t in s.tags], np.int64) for s in sentences]
         lengths = np.array([len(r) for r in rows], dtype=np.int64)
         return _Data(rows, tags, lengths, int(lengths.sum()))

@@ -61,6 +61,9 @@ class Vocab:
         suffixes: the lower-cased word endings (of 1 to ``suffix_length`` letters) seen in training.
         raw_words: the words (``raw_form``) with a vector learned from untagged text (``ml.raw_vectors``),
             ``SPECIALS`` first; empty when the model has none.
+        capitalised: those of ``raw_words`` that the untagged text writes with a capital inside
+            sentences (``RawVectors.capitalised``); ``None`` (no vectors, or a model from before
+            this list) leaves a sentence's first word as it is written (``as_inside``).
     """
 
     words: list[str]
@@ -70,9 +73,11 @@ class Vocab:
     word_counts: list[int] = field(default_factory=list)
     suffixes: list[str] = field(default_factory=lambda: list(SPECIALS))
     raw_words: list[str] = field(default_factory=list)
+    capitalised: list[str] | None = None
 
     def __post_init__(self) -> None:
         self._raw_index = {w: i for i, w in enumerate(self.raw_words)}
+        self._capitalised = frozenset(self.capitalised or ())
         self._word_index = {w: i for i, w in enumerate(self.words)}
         self._suffix_index = {s: i for i, s in enumerate(self.suffixes)}
         self._char_index = {c: i for i, c in enumerate(self.chars)}
@@ -127,7 +132,24 @@ class Vocab:
             word_counts=[0, 0] + [counts.get(w, 0) for w in words[len(SPECIALS):]],
             suffixes=self.suffixes + [s for s in fresh.suffixes if s not in self._suffix_index],
             raw_words=self.raw_words,
+            capitalised=self.capitalised,
         )
+
+    def as_inside(self, first_word: str) -> str:
+        """A sentence's first word as it is written inside sentences: its capital dropped if the untagged text has none.
+
+        A sentence's first word is capitalised whatever it is, and a tagger trained on a few
+        hundred sentences reads any capital as a name ("Thanks", "Please" tagged PROPN).
+        Words the untagged text writes in lower case inside sentences start in lower case
+        here; names, words it never saw inside a sentence and words it has no vector for
+        keep their capital.
+        """
+        if self.capitalised is None or not first_word[:1].isupper():
+            return first_word
+        form = raw_form(first_word)
+        if form in self._capitalised or form not in self._raw_index:
+            return first_word
+        return first_word[0].lower() + first_word[1:]
 
     def word_id(self, word: str) -> int:
         """Index of ``word``: exact form, then lower case (if enabled), else ``UNK``."""
@@ -177,6 +199,7 @@ class Vocab:
             "word_counts": self.word_counts,
             "suffixes": self.suffixes,
             "raw_words": self.raw_words,
+            "capitalised": self.capitalised,
         }
 
     @classmethod
@@ -190,6 +213,7 @@ class Vocab:
             word_counts=list(data.get("word_counts", [])),
             suffixes=list(data.get("suffixes", SPECIALS)),
             raw_words=list(data.get("raw_words", [])),
+            capitalised=None if data.get("capitalised") is None else list(data["capitalised"]),
         )
 
 

@@ -87,7 +87,7 @@ def vocab_and_model(
         return vocab, build_model(config, vocab)
     if raw_vectors.dim != config.raw_dim:
         raise ValueError(f"the untagged-text vectors have {raw_vectors.dim} values, raw_dim is {config.raw_dim}")
-    vocab = dataclasses.replace(vocab, raw_words=raw_vectors.words)  # its lookups rebuilt
+    vocab = dataclasses.replace(vocab, raw_words=raw_vectors.words, capitalised=raw_vectors.capitalised)
     model = build_model(config, vocab)
     set_raw_vectors(model, raw_vectors.vectors)
     return vocab, model

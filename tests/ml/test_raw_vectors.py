@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 
+import numpy as np
 import pytest
 import torch
 
@@ -13,7 +15,7 @@ from tagger_gui.ml.bundle import load_bundle, save_bundle
 from tagger_gui.ml.config import preset_config
 from tagger_gui.ml.raw_vectors import RawVectors, learn_vectors, text_fingerprint
 from tagger_gui.ml.training import Trainer
-from tagger_gui.ml.vocab import UNK, raw_form
+from tagger_gui.ml.vocab import UNK, Vocab, raw_form
 from tagger_gui.ml.warm_start import grown_tagger
 
 NOUNS = ["cat", "dog", "bird", "fish", "horse", "cow", "blick"]
@@ -68,6 +70,35 @@ def test_how_a_word_is_written_in_running_text_is_part_of_its_vector():
     assert capitalised[row["dog"]] < capitalised[row["food"]]  # neither capitalised: the rarer one is less sure
 
 
+def test_a_first_word_loses_its_capital_only_where_the_untagged_text_writes_it_in_lower_case():
+    names = [["we", "visit", "Paris", "and", "NASA"]] * 5 + [["Paris", "is", "big"]] + [["Zork", "runs"]] * 2
+    vectors = learn_vectors(untagged() + names, dim=6)
+    assert "paris" in vectors.capitalised and "nasa" in vectors.capitalised and "zork" in vectors.capitalised
+    assert "dog" not in vectors.capitalised
+    vocab = Vocab.build([["a"]], ["X"])
+    assert vocab.as_inside("Dog") == "Dog"  # no untagged text: as written
+    vocab = dataclasses.replace(vocab, raw_words=vectors.words, capitalised=vectors.capitalised)
+    assert [vocab.as_inside(w) for w in ("Dog", "DOG", "Paris", "NASA", "Zork", "Blorp", "dog", "")] == \
+        ["dog", "dOG", "Paris", "NASA", "Zork", "Blorp", "dog", ""]  # names, unseen inside, no vector: kept
+    assert Vocab.from_dict(vocab.to_dict()).as_inside("Dog") == "dog"
+    old = {k: v for k, v in vocab.to_dict().items() if k != "capitalised"}  # a model saved before the list
+    assert Vocab.from_dict(old).as_inside("Dog") == "Dog"
+
+
+def test_a_tagger_with_untagged_text_reads_a_capitalised_first_word_as_written_inside():
+    text = untagged() + [["we", "visit", "Paris"]] * 5
+    settings = dict(raw_dim=6, epochs=3, shape_features=True)  # the shape sees the capital
+    tagger = Trainer(small_config(**settings), threads=1).fit(tagged(), raw_vectors=learn_vectors(text, 6)).tagger
+    capital, lower = tagger.predict([["Cat", "runs"], ["cat", "runs"]])
+    assert np.array_equal(capital.log_probs, lower.log_probs)
+    table = tagger.form_table()
+    assert table.sentence_rows(["Cat", "runs"]).tolist() == table.rows(["cat", "runs"]).tolist()
+    assert table.sentence_rows(["Paris", "runs"])[0] != table.rows(["paris"])[0]
+    plain = Trainer(small_config(**settings), threads=1).fit(tagged()).tagger  # no untagged text: as written
+    capital, lower = plain.predict([["Cat", "runs"], ["cat", "runs"]])
+    assert not np.array_equal(capital.log_probs, lower.log_probs)
+
+
 def test_the_fingerprint_follows_the_text_and_the_settings():
     text = untagged(50)
     assert text_fingerprint(text, 4, 1) == text_fingerprint([list(s) for s in text], 4, 1)
@@ -86,6 +117,7 @@ def test_saved_vectors_load_identically_and_a_damaged_file_is_named(tmp_path):
     vectors.save(path)
     loaded = RawVectors.load(path)
     assert loaded.words == vectors.words and loaded.fingerprint == vectors.fingerprint
+    assert loaded.capitalised == vectors.capitalised
     assert torch.equal(loaded.vectors, vectors.vectors)
     path.write_bytes(path.read_bytes()[:-7])
     with pytest.raises(ValueError, match="v.safetensors"):
@@ -119,7 +151,7 @@ def test_the_vectors_stay_frozen_travel_in_the_bundle_and_survive_a_warm_start(t
     loaded = load_bundle(tmp_path / "m")
     words = [["the", "blick", "florps"], ["a", "cat", "runs", "slowly"]]
     assert [p.best for p in loaded.predict(words)] == [p.best for p in tagger.predict(words)]
-    assert loaded.vocab.raw_words == vectors.words
+    assert loaded.vocab.raw_words == vectors.words and loaded.vocab.capitalised == vectors.capitalised
     grown = grown_tagger(loaded, [["a", "zork", "runs"]], ["NOUN"], loaded.config)
     assert grown.vocab.raw_words == vectors.words
     assert torch.equal(grown.model.raw_embedding.weight.cpu(), vectors.vectors)
