@@ -46,7 +46,9 @@ from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.vocab import Vocab
 
 FORMAT = "tagger-gui-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""Version 2: the vocabulary may hold ``capitalised`` (how a sentence's first word is read, ``Vocab.as_inside``),
+which a program reading version 1 would ignore and so tag differently; models without it are written as version 1."""
 WEIGHTS_NAME = "model.safetensors"
 META_NAME = "model.json"
 
@@ -93,7 +95,7 @@ def save_bundle(tagger: Tagger, path: str | os.PathLike) -> None:
     weights = safetensors.torch.save(state, metadata={"format": FORMAT})
     meta = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION if tagger.vocab.capitalised is not None else 1,
         "tags": list(tagger.tag_names),
         "config": tagger.config.to_dict(),
         "vocab": tagger.vocab.to_dict(),

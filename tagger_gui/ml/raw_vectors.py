@@ -11,6 +11,11 @@ count-based vectors for syntax). It runs in seconds on a million words with nump
 and one sparse randomised SVD, so it fits an annotation session; no download and
 no pretrained resource is involved.
 
+The vectors are learned in lower case, so two of their values say how the word is
+written inside sentences (capitalised, all in capitals), and ``capitalised`` lists the
+words written with a capital there: a sentence's first word is read without its capital
+unless it is one of them (``Vocab.as_inside``).
+
 The tagger gets a word's vector as an extra, frozen input beside its own learned
 embedding (``model.BiLSTMTagger``), so a word tagged once, or never, is tagged
 like the words that share its contexts.

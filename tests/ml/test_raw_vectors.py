@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import random
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 import torch
 
 from tagger_gui.core.corpus import Sentence
-from tagger_gui.ml.bundle import load_bundle, save_bundle
+from tagger_gui.ml.bundle import FORMAT_VERSION, load_bundle, save_bundle
 from tagger_gui.ml.config import preset_config
 from tagger_gui.ml.raw_vectors import RawVectors, learn_vectors, text_fingerprint
 from tagger_gui.ml.training import Trainer
@@ -136,9 +137,11 @@ def test_the_tagger_tags_words_never_seen_tagged_by_their_untagged_contexts():
     assert tags == [["NOUN"], ["VERB"], ["DET", "NOUN", "VERB"]]
 
 
-def test_without_vectors_the_model_has_no_such_input():
+def test_without_vectors_the_model_has_no_such_input(tmp_path):
     tagger = Trainer(small_config(epochs=1), threads=1).fit(tagged()).tagger
     assert tagger.vocab.raw_words == [] and tagger.model.raw_embedding is None
+    save_bundle(tagger, tmp_path / "m")  # nothing in it that a program reading version 1 would miss
+    assert json.loads((tmp_path / "m" / "model.json").read_text())["format_version"] == 1
     off = Trainer(small_config(epochs=1, raw_dim=0), threads=1).fit(tagged(), raw_vectors=learn_vectors(untagged(), 4))
     assert off.tagger.model.raw_embedding is None
 
@@ -152,6 +155,7 @@ def test_the_vectors_stay_frozen_travel_in_the_bundle_and_survive_a_warm_start(t
     words = [["the", "blick", "florps"], ["a", "cat", "runs", "slowly"]]
     assert [p.best for p in loaded.predict(words)] == [p.best for p in tagger.predict(words)]
     assert loaded.vocab.raw_words == vectors.words and loaded.vocab.capitalised == vectors.capitalised
+    assert json.loads((tmp_path / "m" / "model.json").read_text())["format_version"] == FORMAT_VERSION == 2
     grown = grown_tagger(loaded, [["a", "zork", "runs"]], ["NOUN"], loaded.config)
     assert grown.vocab.raw_words == vectors.words
     assert torch.equal(grown.model.raw_embedding.weight.cpu(), vectors.vectors)
