@@ -78,7 +78,7 @@ class RawVectors:
         return int(self.vectors.shape[1])
 
     def save(self, path: str | os.PathLike) -> None:
-        """Write one safetensors file (atomically): the vectors, with the words and fingerprint as metadata."""
+        """Write one safetensors file (atomically): the vectors, with the word lists and fingerprint as metadata."""
         metadata = {"words": json.dumps(self.words, ensure_ascii=False), "fingerprint": self.fingerprint,
                     "capitalised": json.dumps(self.capitalised, ensure_ascii=False)}
         atomic_write_bytes(path, safetensors.torch.save({"vectors": self.vectors.contiguous()}, metadata))
