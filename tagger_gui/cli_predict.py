@@ -21,6 +21,7 @@ from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import FormatError, format_for_path
 from tagger_gui.core.formats.stream import ChunkReader, writing
 from tagger_gui.ml.bundle import load_bundle
+from tagger_gui.ml.config import PRECISIONS
 from tagger_gui.ml.corpus_predict import (
     STREAM_WORDS, TaggingProgress, apply_best_tags, gathered, predict_stream, prefetched,
 )
@@ -40,6 +41,9 @@ def add_predict_arguments(p: argparse.ArgumentParser, column_type) -> None:
     p.add_argument("--scores", type=Path, help="also write the per-word tag score table (TSV)")
     p.add_argument("--column", type=column_type, default="upos")
     p.add_argument("--device", default="auto")
+    p.add_argument("--precision", choices=PRECISIONS,
+                   help="fp32, bf16 (where the hardware computes it) or auto (bf16 on a CPU with AMX); "
+                        "default: the model's setting")
     p.add_argument("--engine", choices=ENGINES, default="local",
                    help="local: this process; ray: Ray Data workers (pip install 'tagger-gui[cluster]')")
     p.add_argument("--ray-address", help="with --engine ray: an existing Ray cluster (default: start a local Ray)")
@@ -80,6 +84,7 @@ def _tag_locally(args: argparse.Namespace, in_format: str, out_format: str, repo
     """Tag in this process, chunk by chunk: memory stays flat."""
     tuner = ThreadTuner(probe_when_idle=False)  # created now: it measures the machine's load while the model loads
     tagger = load_bundle(args.model, device=args.device)
+    tagger.config.precision = args.precision or tagger.config.precision
     reader = ChunkReader(args.input, in_format, tag_column=args.column)
     done = TaggingProgress()
     with contextlib.ExitStack() as outputs:
@@ -112,7 +117,8 @@ def _tag_on_ray(args: argparse.Namespace, in_format: str, out_format: str, repor
     """Tag on Ray Data workers; the model is checked here first, so that a broken one fails with a clear message."""
     load_bundle(args.model, device="cpu")
     return tag_file_on_ray(args.model, args.input, args.out, args.scores, in_format=in_format, out_format=out_format,
-                           tag_column=args.column, address=args.ray_address, workers=args.workers, report=report)
+                           tag_column=args.column, address=args.ray_address, workers=args.workers, report=report,
+                           precision=args.precision)
 
 
 class _Progress:

@@ -8,10 +8,12 @@ import types
 from pathlib import Path
 
 import pytest
+import torch
 
 from tagger_gui.cli import main
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import read_file, write_file
+from tagger_gui.ml import precision as precision_module
 from tagger_gui.ml.bundle import load_bundle
 
 WORDS = {
@@ -77,6 +79,24 @@ def test_predict_writes_tags_and_scores(files, tmp_path, capsys):
         assert all(v <= 0 for v in values)
         assert columns[3 + values.index(max(values))] == tagged[sentence].tags[index]
 
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_predict_precision_sets_the_number_format_of_the_scores(files, tmp_path, precision):
+    words = ["the", "cat", "saw", "a", "tree"]
+    source = tmp_path / "input.jsonl"
+    source.write_text(json.dumps({"tokens": words}) + "\n")
+    scores = tmp_path / "scores.tsv"
+    assert main(["predict", str(files["model"]), str(source), "--out", str(tmp_path / "out.jsonl"),
+                 "--scores", str(scores), "--precision", precision]) == 0
+    written = [float(v) for row in scores.read_text().splitlines()[1:] for v in row.split("\t")[3:]]
+    tagger = load_bundle(files["model"], device="cpu")
+    tagger.config.precision = precision
+    expected = tagger.predict([words])[0].log_probs.ravel()
+    tagger.config.precision = "bf16" if precision == "fp32" else "fp32"
+    other = tagger.predict([words])[0].log_probs.ravel()
+    assert written == pytest.approx(expected.tolist(), rel=2e-4, abs=1e-6)  # the table keeps 5 digits
+    if precision_module.bf16_supported(torch.device("cpu")):  # else both tag in fp32
+        assert written != pytest.approx(other.tolist(), rel=2e-4, abs=1e-6)
 
 def test_convert_round_trip(files, tmp_path):
     conllu, back = tmp_path / "train.conllu", tmp_path / "back.conll"

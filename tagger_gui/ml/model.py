@@ -48,6 +48,9 @@ def run_lstm(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor | None) -> to
 class TutorialTagger(nn.Module):
     """The tutorial's tagger: word embedding -> unidirectional LSTM -> linear -> log_softmax."""
 
+    OUTPUT_LAYER = "hidden2tag"
+    """The layer a bf16 copy keeps in fp32 (``precision.TaggingModel``): the scores' resolution."""
+
     def __init__(self, embedding_dim: int, hidden_dim: int, vocab_size: int, tagset_size: int) -> None:
         super().__init__()
         self.hidden_dim = hidden_dim
@@ -59,7 +62,7 @@ class TutorialTagger(nn.Module):
         # The tutorial feeds one sentence as [len, 1, emb]; a batch is [len, B, emb].
         embeds = self.word_embeddings(inputs.word_ids).transpose(0, 1)
         lstm_out = run_lstm(self.lstm, embeds, inputs.lengths).transpose(0, 1)
-        tag_space = self.hidden2tag(lstm_out)
+        tag_space = self.hidden2tag(lstm_out.to(self.hidden2tag.weight.dtype))
         return F.log_softmax(tag_space, dim=-1)
 
 
@@ -128,6 +131,9 @@ class BiLSTMTagger(nn.Module):
     The LSTM layers are separate modules so that locked dropout runs between them.
     """
 
+    OUTPUT_LAYER = "output"
+    """The layer a bf16 copy keeps in fp32 (``precision.TaggingModel``): the scores' resolution."""
+
     def __init__(
         self, config: TrainConfig, n_words: int, n_chars: int, n_tags: int, n_suffixes: int, n_raw: int = 0
     ) -> None:
@@ -164,7 +170,7 @@ class BiLSTMTagger(nn.Module):
         x = self.features(inputs)
         for lstm in self.lstms:
             x = self.dropout(run_lstm(lstm, x, inputs.lengths))
-        return F.log_softmax(self.output(x), dim=-1)
+        return F.log_softmax(self.output(x.to(self.output.weight.dtype)), dim=-1)
 
     def features(self, inputs: ModelInputs) -> torch.Tensor:
         """``[B, L, width]``: every word's features (word, untagged-text vector, spelling, shape), after dropout."""

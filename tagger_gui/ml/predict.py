@@ -14,7 +14,7 @@ from tagger_gui.core.corpus import Sentence
 from tagger_gui.ml.batching import FormTable, tagging_batches
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.metrics import Evaluation, evaluate_predictions
-from tagger_gui.ml.precision import autocast, tagging_dtype
+from tagger_gui.ml.precision import tagging_dtype, tagging_model
 from tagger_gui.ml.vocab import Vocab
 
 PREDICT_MAX_TOKENS = 8192
@@ -108,19 +108,20 @@ class Tagger:
         The sentences are tagged in batches of equal or similar lengths and put back in order.
         ``table`` (from ``form_table``) keeps the forms encoded by earlier calls, so
         that a corpus tagged in chunks encodes each form once. The model computes in
-        fp32 unless its settings ask for ``bf16`` explicitly (``ml.precision``).
+        bf16 where its settings and the device call for it (``precision.tagging_dtype``).
         """
         table = table if table is not None else self.form_table()
         encoded = table.encode(sentences)
         lengths = encoded.lengths
         scores = _score_array(int(lengths.sum()), len(self.tag_names))
         nonempty = np.flatnonzero(lengths)
-        char_encoder = getattr(self.model, "char_encoder", None)  # run once per distinct form, not per batch
-        with torch.inference_mode(), autocast(self.device, tagging_dtype(self.config.precision, self.device)):
+        model, context = tagging_model(self.model, tagging_dtype(self.config.precision, self.device))
+        char_encoder = getattr(model, "char_encoder", None)  # run once per distinct form, not per batch
+        with torch.inference_mode(), context:
             for batch in tagging_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
                 indices = nonempty[batch]
                 matrix, batch_lengths = encoded.padded(indices)
-                log_probs = self.model(table.inputs(matrix, batch_lengths, self.device, char_encoder))
+                log_probs = model(table.inputs(matrix, batch_lengths, self.device, char_encoder))
                 encoded.scatter(indices, log_probs.float().cpu().numpy(), scores)
         starts = encoded.starts.tolist()
         return [Prediction(scores[start : start + n], self.tag_names) for start, n in zip(starts, lengths.tolist())]

@@ -55,6 +55,8 @@ class RayJob:
     scores: bool
     first_id: int
     """The number of the first generated sentence id this run took (``reserve_sentence_ids``)."""
+    precision: str | None = None
+    """The number format to tag in (``TrainConfig.precision``); ``None``: the model's setting."""
 
 
 class ChunkTagger:
@@ -65,7 +67,9 @@ class ChunkTagger:
         self.job = job
         self.reader = ChunkReader(job.source, job.in_format, tag_column=job.tag_column)
         self.writer = module_for(job.out_format, job.source)
-        self.predict = ChunkPredictor(load_bundle(job.model, device="cpu"))
+        tagger = load_bundle(job.model, device="cpu")
+        tagger.config.precision = job.precision or tagger.config.precision
+        self.predict = ChunkPredictor(tagger)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
         spans = [Span(*(int(batch[name][i]) for name in _SPAN_FIELDS)) for i in range(len(batch["start"]))]
@@ -104,7 +108,8 @@ def import_ray():
 def tag_file_on_ray(model: str | os.PathLike, source: str | os.PathLike, out: str | os.PathLike,
                     scores: str | os.PathLike | None, *, in_format: str, out_format: str,
                     tag_column: str | int = "upos", address: str | None = None, workers: int | None = None,
-                    report: Callable[[TaggingProgress], None] = lambda done: None) -> TaggingProgress:
+                    report: Callable[[TaggingProgress], None] = lambda done: None,
+                    precision: str | None = None) -> TaggingProgress:
     """Tag ``source`` with ``model`` into ``out`` (and the score table into ``scores``) on Ray; the final counts.
 
     Args:
@@ -115,6 +120,7 @@ def tag_file_on_ray(model: str | os.PathLike, source: str | os.PathLike, out: st
             unless this process is already connected to one).
         workers: how many actors tag (default: the local cores, or the cluster's CPUs).
         report: called after each chunk is written.
+        precision: the number format to tag in (``None``: the model's setting).
 
     Raises:
         RayEngineError: Ray is not installed, or it failed.
@@ -124,7 +130,7 @@ def tag_file_on_ray(model: str | os.PathLike, source: str | os.PathLike, out: st
     reader = ChunkReader(source, in_format, tag_column=tag_column)
     spans = list(reader.spans())
     job = RayJob(os.path.abspath(model), os.path.abspath(source), in_format, out_format, tag_column,
-                 scores is not None, reserve_sentence_ids(reader.sentences))
+                 scores is not None, reserve_sentence_ids(reader.sentences), precision)
     done = TaggingProgress(0, 0, 0, reader.size)
     with _connected(ray, address, workers) as actors, contextlib.ExitStack() as outputs:
         text_out = outputs.enter_context(atomic_open(out))

@@ -25,7 +25,9 @@ SENTENCES = [
 
 
 def _tagger(preset: str = "fast", **settings) -> Tagger:
-    config = preset_config(preset, max_word_chars=12, suffix_length=3 if preset != "tutorial" else 0, **settings)
+    """An untrained tagger that computes in fp32, as the reference path does (``_reference_predict``)."""
+    config = preset_config(preset, max_word_chars=12, suffix_length=3 if preset != "tutorial" else 0,
+                           precision="fp32", **settings)
     vocab = Vocab.build([s for s in SENTENCES[:3] if s], ["DET", "NOUN", "VERB", "PUNCT"],
                         suffix_length=config.suffix_length, lowercase=config.lowercase)
     torch.manual_seed(0)

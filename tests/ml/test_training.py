@@ -78,7 +78,7 @@ def test_default_preset_learns_toy_data_and_predicts_unseen_words(toy):
 
 
 def test_packed_batches_score_like_single_sentences(toy):
-    config = preset_config("default", dropout=0.0)
+    config = preset_config("default", dropout=0.0, precision="fp32")  # fp32: compared with the model called directly
     result = Trainer(config.replace(epochs=1, dev_fraction=0.0)).fit(toy)
     separately = result.tagger.predict([s.words for s in toy])  # lengths 5 and 4: one batch each
     table = FormTable(result.tagger.vocab, config.max_word_chars, config.suffix_length)
@@ -95,7 +95,7 @@ def test_untagged_tokens_do_not_count_in_the_loss():
     of the tagged tokens under the final model, and differ from the NLL over all tokens."""
     sentence = Sentence.from_words("a b c d".split(), ["X", None, "Y", None])
     hooks = Recorder()
-    config = preset_config("tutorial", lr=1e-12, epochs=1)
+    config = preset_config("tutorial", lr=1e-12, epochs=1, precision="fp32")  # the loss was computed in fp32
     result = Trainer(config, hooks).fit([sentence], tagset=TagSet(["X", "Y", "Z"]))
     loss = hooks.of("batch")[0].loss
     log_probs = result.tagger.predict([sentence.words])[0].log_probs
