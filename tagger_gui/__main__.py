@@ -2,6 +2,6 @@
 
 import sys
 
-from tagger_gui.cli import main
+from tagger_gui.launch import main
 
 sys.exit(main())

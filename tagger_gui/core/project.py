@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from tagger_gui.core.atomic import atomic_open
+from tagger_gui.core.collector import collector_paused
 from tagger_gui.core.corpus import Corpus, Sentence, Tag, TagSet
 from tagger_gui.core.data_split import DevChoice
 from tagger_gui.core.files import MAX_CORPUS_BYTES, read_regular_bytes
@@ -122,17 +123,18 @@ class Project:
             stamp = _stamp(path)
         except OSError as error:
             raise ProjectError(f"{path}: cannot read: {error.strerror or error}") from None
-        try:
-            text = data.decode("utf-8-sig")
-            del data  # the file's bytes, its text and its parsed form together would raise the peak memory
-            document = loads(text)
-            del text
-        except ValueError as error:  # also UnicodeDecodeError and json.JSONDecodeError
-            raise ProjectError(f"{path}: not a tagger-gui project ({error})") from None
-        try:
-            project = cls._from_dict(document, path)
-        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
-            raise ProjectError(f"{path}: damaged project file ({_describe(error)})") from None
+        with collector_paused():  # a corpus is many small objects and no cycles (``core.collector``)
+            try:
+                text = data.decode("utf-8-sig")
+                del data  # the file's bytes, its text and its parsed form together would raise the peak memory
+                document = loads(text)
+                del text
+            except ValueError as error:  # also UnicodeDecodeError and json.JSONDecodeError
+                raise ProjectError(f"{path}: not a tagger-gui project ({error})") from None
+            try:
+                project = cls._from_dict(document, path)
+            except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
+                raise ProjectError(f"{path}: damaged project file ({_describe(error)})") from None
         project._disk_stamp = stamp
         return project
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterable
 
 from tagger_gui.core.atomic import atomic_write_text
+from tagger_gui.core.collector import collector_paused
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import columns, conllu, jsonl, text
 from tagger_gui.core.files import MAX_CORPUS_BYTES, read_regular_bytes
@@ -57,7 +58,13 @@ def module_for(fmt: str, path: str):
 
 def read_text(content: str, fmt: str, *, path: str = "<text>", tag_column: str | int = "upos") -> list[Sentence]:
     """Parse ``content`` (already decoded text) in format ``fmt``."""
-    return module_for(fmt, path).read(content, path, tag_column)
+    return parse(module_for(fmt, path), content, path, tag_column)
+
+
+def parse(module, content: str, path: str, tag_column: str | int) -> list[Sentence]:
+    """``module.read(content, path, tag_column)`` with the garbage collector paused (``core.collector``)."""
+    with collector_paused():
+        return module.read(content, path, tag_column)
 
 
 def read_file(path: str | os.PathLike, fmt: str | None = None, *, tag_column: str | int = "upos") -> list[Sentence]:
@@ -69,7 +76,7 @@ def read_file(path: str | os.PathLike, fmt: str | None = None, *, tag_column: st
         data = read_regular_bytes(path, MAX_CORPUS_BYTES)
     except OSError as error:
         raise FormatError(name, 0, f"cannot read file: {error.strerror or error}") from None
-    return module.read(decode(data, name), name, tag_column)
+    return parse(module, decode(data, name), name, tag_column)
 
 
 def write_text(sentences: Iterable[Sentence], fmt: str, *, tag_column: str | int = "upos") -> str:

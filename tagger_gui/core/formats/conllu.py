@@ -40,6 +40,7 @@ class _SentenceBuilder:
         self.extra: list[tuple[int, str]] = []
         self.first_line = 0
         self.token_lines: list[int] = []
+        self.next_id = "1"  # the ID the next word line must have
         self.range_end = (0, 0)  # (last word of the latest multiword token, its line)
         self.last_node = (0, 0)  # the latest empty node, as (word before it, its number)
 
@@ -58,16 +59,17 @@ class _SentenceBuilder:
 
     def _add_columns(self, columns: list[str], line: str, number: int) -> None:
         word_id = columns[0]
-        if "-" in word_id or "." in word_id:
-            self._add_extra(word_id, line, number)
-            return
-        if word_id != str(len(self.tokens) + 1):
-            raise FormatError(self.path, number, f"word ID {word_id!r} out of sequence (expected {len(self.tokens) + 1})")
+        if word_id != self.next_id:  # checked first: it is the one test most lines need (reading is per line)
+            if "-" in word_id or "." in word_id:
+                self._add_extra(word_id, line, number)
+                return
+            raise FormatError(self.path, number, f"word ID {word_id!r} out of sequence (expected {self.next_id})")
         if not columns[1]:
             raise FormatError(self.path, number, "empty FORM column")
         tag = columns[self.tag_col]
         self.tokens.append(Token(columns[1], None if tag in ("_", "") else tag, line))
         self.token_lines.append(number)
+        self.next_id = str(len(self.tokens) + 1)
 
     def _add_extra(self, word_id: str, line: str, number: int) -> None:
         """A multiword-token line (``3-4``: the next words, not overlapping another) or an empty node (``5.1``)."""

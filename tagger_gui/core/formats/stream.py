@@ -24,7 +24,7 @@ from typing import BinaryIO, Iterator
 from tagger_gui.core.atomic import atomic_open
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.files import open_regular
-from tagger_gui.core.formats import columns, format_for_path, module_for
+from tagger_gui.core.formats import columns, format_for_path, module_for, parse
 from tagger_gui.core.formats.errors import FormatError, decode
 
 CHUNK_BYTES = 2 << 20
@@ -108,7 +108,7 @@ class ChunkReader:
     def _parse(self, text: str, first_line: int) -> list[Sentence]:
         """The sentences of a chunk's ``text``; an error names the line in the whole file."""
         try:
-            return self.module.read(text, self.name, self.tag_column)
+            return parse(self.module, text, self.name, self.tag_column)
         except FormatError as error:
             line = error.line + first_line - 1 if error.line else 0
             raise FormatError(error.path, line, error.message) from None
