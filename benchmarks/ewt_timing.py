@@ -71,13 +71,14 @@ def _wall(command: list[str]) -> tuple[float, str]:
 def cli_predict(tagger, data: Path, column: str, startups: int = 3) -> dict:
     """``tagger-gui predict`` on ``data`` as a process: its wall time, and its words/s after start-up.
 
-    Start-up (the interpreter importing torch and the package, ``python -c 'import tagger_gui.cli'``)
-    is timed apart, the fastest of ``startups`` runs, and subtracted from the whole process's time.
+    Start-up (the interpreter importing torch and the package as the command does, timed as
+    ``python -m tagger_gui predict --help``) is timed apart, the fastest of ``startups`` runs,
+    and subtracted from the whole process's time.
     """
     with tempfile.TemporaryDirectory() as folder:
         model, out = Path(folder) / "model", Path(folder) / f"tagged{data.suffix}"
         save_bundle(tagger, model)
-        startup = min(_wall([sys.executable, "-c", "import tagger_gui.cli"])[0] for _ in range(startups))
+        startup = min(_wall([sys.executable, "-m", "tagger_gui", "predict", "--help"])[0] for _ in range(startups))
         wall, stdout = _wall([sys.executable, "-m", "tagger_gui", "predict", str(model), str(data),
                               "--out", str(out), "--column", column])
     found = TAGGED.search(stdout)

@@ -130,7 +130,7 @@ def main() -> None:
         model = args.model or make_model(folder)
         corpus = folder / "corpus.jsonl"
         words = write_corpus(corpus, args.sentences, args.words_per_sentence)
-        startup, _ = timed([python, "-c", "import tagger_gui.cli"], args.repeats)
+        startup, _ = timed([python, "-m", "tagger_gui", "predict", "--help"], args.repeats)
         results["startup_seconds"] = startup
         print(f"start-up (imports): {startup:.2f} s; corpus: {args.sentences:,} sentences, {words:,} words", flush=True)
         command = [python, "-m", "tagger_gui", "predict", str(model)]
