@@ -46,11 +46,20 @@ from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.vocab import Vocab
 
 FORMAT = "tagger-gui-model"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 """Version 2: the vocabulary may hold ``capitalised`` (how a sentence's first word is read, ``Vocab.as_inside``),
-which a program reading version 1 would ignore and so tag differently; models without it are written as version 1."""
+which a program reading version 1 would ignore and so tag differently. Version 3: it may hold ``neighbour_tags``
+(the untagged-text vectors go on with their neighbours' tags, ``ml.neighbour_tags``), which older programs would
+not size for. A model is written with the lowest version that holds it (``format_version``)."""
 WEIGHTS_NAME = "model.safetensors"
 META_NAME = "model.json"
+
+
+def format_version(vocab: Vocab) -> int:
+    """The lowest bundle format version that holds a model with ``vocab`` (see ``FORMAT_VERSION``)."""
+    if vocab.neighbour_tags:
+        return 3
+    return 2 if vocab.capitalised is not None else 1
 
 
 class BundleError(Exception):
@@ -95,7 +104,7 @@ def save_bundle(tagger: Tagger, path: str | os.PathLike) -> None:
     weights = safetensors.torch.save(state, metadata={"format": FORMAT})
     meta = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION if tagger.vocab.capitalised is not None else 1,
+        "format_version": format_version(tagger.vocab),
         "tags": list(tagger.tag_names),
         "config": tagger.config.to_dict(),
         "vocab": tagger.vocab.to_dict(),

@@ -75,6 +75,9 @@ def _check_vocab(vocab: dict) -> None:
     problem = tags_problem(vocab["tags"])
     if problem or len(set(vocab["tags"])) != len(vocab["tags"]) or not vocab["tags"]:
         raise ValueError(f"vocab.tags: {problem or 'empty or with repeated names'}")
+    expect_list(vocab.get("neighbour_tags", []), str, "vocab.neighbour_tags")
+    if not set(vocab.get("neighbour_tags", [])) <= set(vocab["tags"]):
+        raise ValueError("vocab.neighbour_tags: a tag the model does not have")
 
 
 def check_state(state: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> str | None:

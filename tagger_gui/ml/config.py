@@ -53,6 +53,10 @@ class TrainConfig:
     raw_dim: int = _field(
         64, "Size of the word vectors learned from untagged text, when there is some (0 = do not use untagged text)."
     )
+    tag_neighbours: int = _field(
+        10, "With untagged-text vectors, extend each word's vector by the tags of its this many nearest tagged"
+            " words (0 = do not): a word never tagged is tagged like the tagged words it resembles.",
+    )
     lowercase: bool = _field(True, "Look words up in lower case (the spelling encoder still sees the case).")
     min_freq: int = _field(1, "Words seen fewer times than this in training are treated as unknown.")
     dropout: float = _field(0.33, "Dropout on the LSTM inputs and outputs (0 = none).")
@@ -114,6 +118,7 @@ class TrainConfig:
             (min(self.char_dim, self.char_hidden, self.max_word_chars) >= 1, "char_dim/char_hidden/max_word_chars", ">= 1"),
             (0 <= self.suffix_length <= 8, "suffix_length", "in [0, 8]"),
             (0 <= self.raw_dim <= 512, "raw_dim", "in [0, 512]"),
+            (0 <= self.tag_neighbours <= 1000, "tag_neighbours", "in [0, 1000]"),
             (0.0 <= self.dropout < 1.0, "dropout", "in [0, 1)"),
             (self.word_dropout >= 0.0, "word_dropout", ">= 0"),
             (self.lr > 0, "lr", "> 0"),

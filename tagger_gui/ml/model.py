@@ -135,16 +135,18 @@ class BiLSTMTagger(nn.Module):
     """The layer a bf16 copy keeps in fp32 (``precision.TaggingModel``): the scores' resolution."""
 
     def __init__(
-        self, config: TrainConfig, n_words: int, n_chars: int, n_tags: int, n_suffixes: int, n_raw: int = 0
+        self, config: TrainConfig, n_words: int, n_chars: int, n_tags: int, n_suffixes: int, n_raw: int = 0,
+        n_neighbour_tags: int = 0,
     ) -> None:
         super().__init__()
         self.word_embedding = nn.Embedding(n_words, config.embedding_dim, padding_idx=PAD)
         width = config.embedding_dim
         self.raw_embedding = None
-        if n_raw and config.raw_dim:  # vectors learned from untagged text: frozen, filled by ``set_raw_vectors``
-            self.raw_embedding = nn.Embedding(n_raw, config.raw_dim, padding_idx=PAD)
+        if n_raw and config.raw_dim:  # vectors learned from untagged text, then their neighbours' tags: frozen,
+            raw_width = config.raw_dim + n_neighbour_tags  # filled by ``set_raw_vectors`` and ``ml.neighbour_tags``
+            self.raw_embedding = nn.Embedding(n_raw, raw_width, padding_idx=PAD)
             self.raw_embedding.weight.requires_grad_(False)
-            width += config.raw_dim
+            width += raw_width
         self.char_encoder = None
         if config.char_encoder != "none":
             encoder = CharCNN if config.char_encoder == "cnn" else CharLSTM
@@ -194,11 +196,15 @@ def build_model(config: TrainConfig, vocab: Vocab) -> nn.Module:
     if config.architecture == "tutorial":
         return TutorialTagger(config.embedding_dim, config.hidden_dim, len(vocab.words), len(vocab.tags))
     return BiLSTMTagger(
-        config, len(vocab.words), len(vocab.chars), len(vocab.tags), len(vocab.suffixes), len(vocab.raw_words)
+        config, len(vocab.words), len(vocab.chars), len(vocab.tags), len(vocab.suffixes), len(vocab.raw_words),
+        len(vocab.neighbour_tags),
     )
 
 
 def set_raw_vectors(model: nn.Module, vectors: torch.Tensor) -> None:
-    """Fill ``model``'s frozen table of vectors learned from untagged text (rows as ``Vocab.raw_words``)."""
+    """Fill ``model``'s frozen table of vectors learned from untagged text (rows as ``Vocab.raw_words``).
+
+    Its first columns: the table may go on with the neighbours' tags (``ml.neighbour_tags``).
+    """
     with torch.no_grad():
-        model.raw_embedding.weight.copy_(vectors)
+        model.raw_embedding.weight[:, : vectors.shape[1]].copy_(vectors)

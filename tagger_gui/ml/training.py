@@ -171,13 +171,13 @@ class Trainer:
         torch.manual_seed(config.seed)
         rng = np.random.default_rng(config.seed)
         train, dev = self._split(train, dev, rng)
-        words, tag_names = [s.words for s in train], self._tag_names(train, dev, tagset)
+        tag_names = self._tag_names(train, dev, tagset)
         try:
             if self.world is None:
-                vocab, model = vocab_and_model(config, words, tag_names, start_from, raw_vectors)
+                vocab, model = vocab_and_model(config, train, tag_names, start_from, raw_vectors)
             else:  # rank 0 builds the vocabulary and its weights go to every rank
                 vocab, model = shared_vocab_and_model(self.world, config, lambda: vocab_and_model(
-                    config, words, tag_names, start_from, raw_vectors))
+                    config, train, tag_names, start_from, raw_vectors))
         except ValueError as error:  # a warm start that changes the model's shape
             raise TrainingError(str(error)) from None
         model = model.to(device)

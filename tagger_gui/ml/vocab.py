@@ -64,6 +64,8 @@ class Vocab:
         capitalised: those of ``raw_words`` that the untagged text writes with a capital inside
             sentences (``RawVectors.capitalised``); ``None`` (no vectors, or a model from before
             this list) leaves a sentence's first word as it is written (``as_inside``).
+        neighbour_tags: the tags whose shares among each word's nearest tagged words extend its
+            untagged-text vector (``ml.neighbour_tags``); empty: the vectors are not extended.
     """
 
     words: list[str]
@@ -74,6 +76,7 @@ class Vocab:
     suffixes: list[str] = field(default_factory=lambda: list(SPECIALS))
     raw_words: list[str] = field(default_factory=list)
     capitalised: list[str] | None = None
+    neighbour_tags: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._raw_index = {w: i for i, w in enumerate(self.raw_words)}
@@ -133,6 +136,7 @@ class Vocab:
             suffixes=self.suffixes + [s for s in fresh.suffixes if s not in self._suffix_index],
             raw_words=self.raw_words,
             capitalised=self.capitalised,
+            neighbour_tags=self.neighbour_tags,
         )
 
     def as_inside(self, first_word: str) -> str:
@@ -200,6 +204,7 @@ class Vocab:
             "suffixes": self.suffixes,
             "raw_words": self.raw_words,
             "capitalised": self.capitalised,
+            "neighbour_tags": self.neighbour_tags,
         }
 
     @classmethod
@@ -214,6 +219,7 @@ class Vocab:
             suffixes=list(data.get("suffixes", SPECIALS)),
             raw_words=list(data.get("raw_words", [])),
             capitalised=None if data.get("capitalised") is None else list(data["capitalised"]),
+            neighbour_tags=list(data.get("neighbour_tags", [])),
         )
 
 

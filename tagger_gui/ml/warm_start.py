@@ -20,8 +20,10 @@ from typing import Sequence
 import torch
 from torch import nn
 
+from tagger_gui.core.corpus import Sentence
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.model import build_model, set_raw_vectors
+from tagger_gui.ml.neighbour_tags import fill_neighbour_tags
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.vocab import Vocab
@@ -68,7 +70,7 @@ def grown_model(
 
 def vocab_and_model(
     config: TrainConfig,
-    sentences: Sequence[Sequence[str]],
+    sentences: Sequence[Sentence],
     tag_names: Sequence[str],
     start_from: Tagger | None = None,
     raw_vectors: RawVectors | None = None,
@@ -76,18 +78,32 @@ def vocab_and_model(
     """A new vocabulary and freshly initialised model for ``sentences``, or ``start_from``'s grown (``grown_model``).
 
     ``raw_vectors`` (ignored when ``config.raw_dim`` is 0, and by a warm start, which keeps
-    ``start_from``'s): word vectors learned from untagged text, a frozen input of the new model.
+    ``start_from``'s): word vectors learned from untagged text, a frozen input of the new model,
+    extended by their nearest tagged words' tags (``ml.neighbour_tags``, recomputed from
+    ``sentences`` at a warm start too) when ``config.tag_neighbours`` is set.
     """
+    words = [s.words for s in sentences]
     if start_from is not None:
-        return grown_model(start_from, sentences, tag_names, config)
+        vocab, model = grown_model(start_from, words, tag_names, config)
+    else:
+        vocab, model = _new_vocab_and_model(config, words, tag_names, raw_vectors)
+    if vocab.neighbour_tags:
+        fill_neighbour_tags(model, vocab, sentences, config.tag_neighbours)
+    return vocab, model
+
+
+def _new_vocab_and_model(
+    config: TrainConfig, words: Sequence[Sequence[str]], tag_names: Sequence[str], raw_vectors: RawVectors | None
+) -> tuple[Vocab, nn.Module]:
     vocab = Vocab.build(
-        sentences, tag_names, lowercase=config.lowercase, min_freq=config.min_freq, suffix_length=config.suffix_length
+        words, tag_names, lowercase=config.lowercase, min_freq=config.min_freq, suffix_length=config.suffix_length
     )
     if raw_vectors is None or config.raw_dim == 0:
         return vocab, build_model(config, vocab)
     if raw_vectors.dim != config.raw_dim:
         raise ValueError(f"the untagged-text vectors have {raw_vectors.dim} values, raw_dim is {config.raw_dim}")
-    vocab = dataclasses.replace(vocab, raw_words=raw_vectors.words, capitalised=raw_vectors.capitalised)
+    vocab = dataclasses.replace(vocab, raw_words=raw_vectors.words, capitalised=raw_vectors.capitalised,
+                                neighbour_tags=list(vocab.tags) if config.tag_neighbours else [])
     model = build_model(config, vocab)
     set_raw_vectors(model, raw_vectors.vectors)
     return vocab, model

@@ -148,14 +148,14 @@ def test_without_vectors_the_model_has_no_such_input(tmp_path):
 
 def test_the_vectors_stay_frozen_travel_in_the_bundle_and_survive_a_warm_start(tmp_path):
     vectors = learn_vectors(untagged(), dim=4)
-    tagger = Trainer(small_config(epochs=3), threads=1).fit(tagged(), raw_vectors=vectors).tagger
+    tagger = Trainer(small_config(epochs=3, tag_neighbours=0), threads=1).fit(tagged(), raw_vectors=vectors).tagger
     assert torch.equal(tagger.model.raw_embedding.weight.cpu(), vectors.vectors)
     save_bundle(tagger, tmp_path / "m")
     loaded = load_bundle(tmp_path / "m")
     words = [["the", "blick", "florps"], ["a", "cat", "runs", "slowly"]]
     assert [p.best for p in loaded.predict(words)] == [p.best for p in tagger.predict(words)]
     assert loaded.vocab.raw_words == vectors.words and loaded.vocab.capitalised == vectors.capitalised
-    assert json.loads((tmp_path / "m" / "model.json").read_text())["format_version"] == FORMAT_VERSION == 2
+    assert json.loads((tmp_path / "m" / "model.json").read_text())["format_version"] == 2
     grown = grown_tagger(loaded, [["a", "zork", "runs"]], ["NOUN"], loaded.config)
     assert grown.vocab.raw_words == vectors.words
     assert torch.equal(grown.model.raw_embedding.weight.cpu(), vectors.vectors)
