@@ -17,6 +17,7 @@ from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence, pad_packed_
 
 from tagger_gui.ml.batching import ModelInputs
 from tagger_gui.ml.config import TrainConfig
+from tagger_gui.ml.neighbour_tags import neighbour_columns
 from tagger_gui.ml.vocab import NUM_SHAPES, PAD, Vocab
 
 SUFFIX_DIM = 16
@@ -49,7 +50,7 @@ class TutorialTagger(nn.Module):
     """The tutorial's tagger: word embedding -> unidirectional LSTM -> linear -> log_softmax."""
 
     OUTPUT_LAYER = "hidden2tag"
-    """The layer a bf16 copy keeps in fp32 (``precision.TaggingModel``): the scores' resolution."""
+    """The layer a bf16 copy keeps in fp32 (``precision.tagging_model``): the scores' resolution."""
 
     def __init__(self, embedding_dim: int, hidden_dim: int, vocab_size: int, tagset_size: int) -> None:
         super().__init__()
@@ -132,7 +133,7 @@ class BiLSTMTagger(nn.Module):
     """
 
     OUTPUT_LAYER = "output"
-    """The layer a bf16 copy keeps in fp32 (``precision.TaggingModel``): the scores' resolution."""
+    """The layer a bf16 copy keeps in fp32 (``precision.tagging_model``): the scores' resolution."""
 
     def __init__(
         self, config: TrainConfig, n_words: int, n_chars: int, n_tags: int, n_suffixes: int, n_raw: int = 0,
@@ -142,8 +143,10 @@ class BiLSTMTagger(nn.Module):
         self.word_embedding = nn.Embedding(n_words, config.embedding_dim, padding_idx=PAD)
         width = config.embedding_dim
         self.raw_embedding = None
-        if n_raw and config.raw_dim:  # vectors learned from untagged text, then their neighbours' tags: frozen,
-            raw_width = config.raw_dim + n_neighbour_tags  # filled by ``set_raw_vectors`` and ``ml.neighbour_tags``
+        if n_raw and config.raw_dim:
+            # vectors learned from untagged text, then their neighbours' tags: frozen, filled by
+            # ``set_raw_vectors`` and ``ml.neighbour_tags``
+            raw_width = config.raw_dim + neighbour_columns(n_neighbour_tags)
             self.raw_embedding = nn.Embedding(n_raw, raw_width, padding_idx=PAD)
             self.raw_embedding.weight.requires_grad_(False)
             width += raw_width

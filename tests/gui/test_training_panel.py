@@ -109,3 +109,13 @@ def test_scaling_to_the_data_greys_out_the_settings_it_chooses(qtbot):
     assert panel._editors["scale_to_data"].isChecked() and not panel._editors["epochs"].isEnabled()
     panel.show_event(Stage("learning word vectors"))
     assert "Before training: learning word vectors…" in panel.log.toPlainText()
+
+
+def test_the_neighbours_tags_setting_is_shown_with_its_help_and_can_be_switched_off(qtbot):
+    panel = make_panel(qtbot)
+    editor = panel._editors["tag_neighbours"]
+    assert editor.value() == 10 and editor.toolTip() == TrainConfig.help("tag_neighbours")
+    editor.setValue(0)
+    assert panel.config().tag_neighbours == 0
+    panel._editors["raw_dim"].setValue(0)  # "0 = off", as the help says
+    assert panel.config().raw_dim == 0

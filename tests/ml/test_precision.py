@@ -29,7 +29,7 @@ BF16_DEVICES = [
 class _Autocasts:
     """Records, at every forward pass of a model's first LSTM, whether autocast was on and its output's dtype.
 
-    A closure, not a bound method: a bf16 copy of the model (``precision.TaggingModel``)
+    A closure, not a bound method: a bf16 copy of the model (``precision.tagging_model``)
     copies the hook, and the copy's calls land in the same list.
     """
 

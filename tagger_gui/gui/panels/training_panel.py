@@ -23,15 +23,18 @@ from tagger_gui.session.training import LossPoints, Stage
 
 # The settings shown, in order; everything else keeps the preset's value.
 SHOWN_FIELDS = (
-    "scale_to_data", "embedding_dim", "hidden_dim", "num_layers", "char_encoder", "raw_dim", "dropout", "optimizer",
-    "lr", "batch_size", "epochs", "patience", "max_minutes", "seed", "precision",
+    "scale_to_data", "embedding_dim", "hidden_dim", "num_layers", "char_encoder", "raw_dim", "tag_neighbours",
+    "dropout", "optimizer", "lr", "batch_size", "epochs", "patience", "max_minutes", "seed", "precision",
 )
 SCALED_FIELDS = ("num_layers", "batch_size", "epochs", "patience")
 """Chosen from the amount of tagged data while "Scale to the data" is on (``ml.schedule``)."""
 _CHOICES = {"char_encoder": CHAR_ENCODERS, "optimizer": OPTIMIZERS, "precision": PRECISIONS}
 _LABELS = {"embedding_dim": "Word embedding size", "hidden_dim": "LSTM hidden size", "num_layers": "LSTM layers",
            "char_encoder": "Character features", "lr": "Learning rate", "patience": "Early-stop patience",
-           "max_minutes": "Time limit", "scale_to_data": "Scale to the data", "raw_dim": "Untagged-text vectors"}
+           "max_minutes": "Time limit", "scale_to_data": "Scale to the data", "raw_dim": "Untagged-text vectors",
+           "tag_neighbours": "Neighbours' tags"}
+_ZERO_ALLOWED = ("patience", "seed", "raw_dim", "tag_neighbours")
+"""Whole-number settings for which 0 is a value (off, or seed 0)."""
 DEV_FROM_SPLIT = "split"
 DEV_HELD_OUT = "held_out"
 
@@ -147,7 +150,7 @@ class TrainingPanel(QWidget):
         elif isinstance(value, bool):
             editor = QCheckBox()
         elif isinstance(value, int):
-            editor = QSpinBox(minimum=0 if name in ("patience", "seed") else 1, maximum=1_000_000)
+            editor = QSpinBox(minimum=0 if name in _ZERO_ALLOWED else 1, maximum=1_000_000)
         else:
             editor = QDoubleSpinBox(decimals=4, minimum=0.0, maximum=0.99 if name == "dropout" else 10.0,
                                     singleStep=0.0005 if name == "lr" else 0.05)
