@@ -83,8 +83,7 @@ def check_engine_options(args: argparse.Namespace) -> None:
 def _tag_locally(args: argparse.Namespace, in_format: str, out_format: str, report) -> TaggingProgress:
     """Tag in this process, chunk by chunk: memory stays flat."""
     tuner = ThreadTuner(probe_when_idle=False)  # created now: it measures the machine's load while the model loads
-    tagger = load_bundle(args.model, device=args.device)
-    tagger.config.precision = args.precision or tagger.config.precision
+    tagger = load_bundle(args.model, device=args.device, precision=args.precision)
     reader = ChunkReader(args.input, in_format, tag_column=args.column)
     done = TaggingProgress()
     with contextlib.ExitStack() as outputs:

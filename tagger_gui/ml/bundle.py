@@ -143,8 +143,11 @@ def _undo(staging: Path, created: list[Path]) -> None:
             return
 
 
-def load_bundle(path: str | os.PathLike, device: str = "auto") -> Tagger:
+def load_bundle(path: str | os.PathLike, device: str = "auto", precision: str | None = None) -> Tagger:
     """Read the bundle at ``path`` onto ``device`` (``"auto"``: a GPU if there is one, else the CPU).
+
+    ``precision`` (``TrainConfig.precision``), if given, replaces the model's setting: the
+    number format it tags in.
 
     Raises:
         BundleError: a file is missing, unreadable, not a regular file, too large,
@@ -159,6 +162,7 @@ def load_bundle(path: str | os.PathLike, device: str = "auto") -> Tagger:
     meta = _read_meta(meta_path)
     try:
         config = TrainConfig.from_dict(meta["config"])
+        config = config.replace(precision=precision) if precision else config
         vocab = Vocab.from_dict(meta["vocab"])
     except (ValueError, KeyError, TypeError) as error:
         raise BundleError(f"{meta_path}: cannot rebuild the model: {error}") from None

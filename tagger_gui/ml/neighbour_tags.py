@@ -59,7 +59,8 @@ def neighbour_tag_shares(vectors: torch.Tensor, tagged_rows: np.ndarray, tag_sha
     k = min(k, len(tagged_rows) - 1)
     if k < 1:
         return out
-    unit = vectors.float() / vectors.float().norm(dim=1, keepdim=True).clamp(min=1e-6)
+    vectors = vectors.float()
+    unit = vectors / vectors.norm(dim=1, keepdim=True).clamp(min=1e-6)
     tagged = torch.as_tensor(tagged_rows, dtype=torch.long)
     shares = torch.as_tensor(tag_shares, dtype=torch.float32)
     position = torch.full((len(vectors),), -1, dtype=torch.long)

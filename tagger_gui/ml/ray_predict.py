@@ -67,9 +67,7 @@ class ChunkTagger:
         self.job = job
         self.reader = ChunkReader(job.source, job.in_format, tag_column=job.tag_column)
         self.writer = module_for(job.out_format, job.source)
-        tagger = load_bundle(job.model, device="cpu")
-        tagger.config.precision = job.precision or tagger.config.precision
-        self.predict = ChunkPredictor(tagger)
+        self.predict = ChunkPredictor(load_bundle(job.model, device="cpu", precision=job.precision))
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, list]:
         spans = [Span(*(int(batch[name][i]) for name in _SPAN_FIELDS)) for i in range(len(batch["start"]))]
