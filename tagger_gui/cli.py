@@ -53,13 +53,16 @@ from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save
 from tagger_gui.ml.config import PRECISIONS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import check_device
 from tagger_gui.ml.distributed import (
-    LaunchError, RankFailure, World, environment_world_size, join_from_environment, launch_local, leave, rank_failure,
+    LaunchError, RankFailure, World, end_rank, environment_world_size, join_from_environment, launch_local, leave,
+    rank_failure,
 )
 from tagger_gui.ml.metrics import Evaluation
 from tagger_gui.ml.progress import RunClock, ending_sentence, start_sentence
 from tagger_gui.ml.ray_predict import RayEngineError
 from tagger_gui.ml.schedule import train_config
-from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingError, TrainingHooks, TrainingInfo
+from tagger_gui.ml.training import (
+    BatchInfo, EpochSummary, Trainer, TrainingError, TrainingHooks, TrainingInfo, TrainResult,
+)
 from tagger_gui.session.untagged import UntaggedText, UntaggedTextError, VectorCache
 
 PROG = "tagger-gui"
@@ -337,8 +340,13 @@ def _train(args: argparse.Namespace) -> int:
     if failure is not None:
         print(f"{PROG}: {failure}", file=sys.stderr)
     leave(world, failure)  # a failed rank's process ends here
-    if world is not None and not world.is_main:
-        return 0  # rank 0 reports and saves
+    if world is None:
+        return _save_result(result, args, config)
+    end_rank(_save_result(result, args, config) if world.is_main else 0)  # rank 0 reports and saves
+
+
+def _save_result(result: TrainResult, args: argparse.Namespace, config: TrainConfig) -> int:
+    """Save the trained model to ``--out`` and say so; 1 when training ended without one."""
     ending = ending_sentence(result, config.epochs, config.max_minutes)
     if result.tagger is None:
         print(f"{PROG}: {ending} No model saved.", file=sys.stderr)

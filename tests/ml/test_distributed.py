@@ -114,6 +114,15 @@ def test_no_process_group_outside_torchrun(monkeypatch):
     assert join_from_environment("cpu") is None
 
 
+def test_a_rank_process_ends_with_its_status_and_what_it_printed():
+    """``end_rank`` skips Python's finalisation (gloo's threads may still run then), not the printed lines."""
+    code = ("import sys; from tagger_gui.ml.distributed import end_rank; "
+            "print('saved'); print('note', file=sys.stderr); end_rank(3)")
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # a pipe buffers
+    ended = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, env=env)
+    assert (ended.returncode, ended.stdout, ended.stderr) == (3, "saved\n", "note\n")
+
+
 def test_two_ranks_train_a_model_with_the_single_process_vocabulary(corpus, tmp_path):
     two = _train(corpus, tmp_path / "two", "--nproc", "2")
     assert two.returncode == 0, two.stderr
