@@ -13,6 +13,7 @@ from torch import nn
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.ml.batching import FormTable, tagging_batches
 from tagger_gui.ml.config import TrainConfig
+from tagger_gui.ml.lanes import dealt, lane_count, run_lanes
 from tagger_gui.ml.metrics import Evaluation, evaluate_predictions
 from tagger_gui.ml.precision import tagging_dtype, tagging_model
 from tagger_gui.ml.vocab import Vocab
@@ -108,21 +109,30 @@ class Tagger:
         The sentences are tagged in batches of equal or similar lengths and put back in order.
         ``table`` (from ``form_table``) keeps the forms encoded by earlier calls, so
         that a corpus tagged in chunks encodes each form once. The model computes in
-        bf16 where its settings and the device call for it (``precision.tagging_dtype``).
+        bf16 where its settings and the device call for it (``precision.tagging_dtype``), on a
+        CPU with the batches dealt to one lane per thread (``ml.lanes``).
         """
         table = table if table is not None else self.form_table()
         encoded = table.encode(sentences)
         lengths = encoded.lengths
         scores = _score_array(int(lengths.sum()), len(self.tag_names))
         nonempty = np.flatnonzero(lengths)
+        batches = [nonempty[batch] for batch in tagging_batches(lengths[nonempty], PREDICT_MAX_TOKENS)]
         model, context = tagging_model(self.model, tagging_dtype(self.config.precision, self.device))
         char_encoder = getattr(model, "char_encoder", None)  # run once per distinct form, not per batch
-        with torch.inference_mode(), context:
-            for batch in tagging_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
-                indices = nonempty[batch]
-                matrix, batch_lengths = encoded.padded(indices)
-                log_probs = model(table.inputs(matrix, batch_lengths, self.device, char_encoder))
-                encoded.scatter(indices, log_probs.float().cpu().numpy(), scores)
+        if char_encoder is not None and batches:
+            with torch.inference_mode(), context:
+                table.char_vectors(char_encoder, self.device)  # before the lanes, which share them
+
+        def tag(share: Sequence[np.ndarray]) -> None:
+            with torch.inference_mode(), context:
+                for indices in share:
+                    matrix, batch_lengths = encoded.padded(indices)
+                    log_probs = model(table.inputs(matrix, batch_lengths, self.device, char_encoder))
+                    encoded.scatter(indices, log_probs.float().cpu().numpy(), scores)
+
+        costs = [len(indices) * int(lengths[indices].max()) for indices in batches]  # padded tokens
+        run_lanes(tag, dealt(batches, costs, lane_count(self.device, len(batches))))
         starts = encoded.starts.tolist()
         return [Prediction(scores[start : start + n], self.tag_names) for start, n in zip(starts, lengths.tolist())]
 
