@@ -5,12 +5,14 @@ trained as an explicit Train in the app trains it (the ``default`` preset scaled
 data, ``ml.schedule.train_config``), once on the tagged sentences only and once with
 word vectors learned from the whole of train's text as untagged text (``ml.raw_vectors``:
 the tagged sentences and the rest, their tags unused), which is what the window does
-with a project of that corpus. Sizes up to 10% run with several seeds. Reported: dev
-accuracy (the epoch is chosen on dev), test accuracy, training seconds (the vectors are
-learned once, cached like the app caches them, and timed apart).
+with a project of that corpus. With the untagged text a run trains twice up to
+``--self-train-upto`` percent (``ml.self_training``: the second model gets the first one's
+mean predictions for the untagged words), both counted in its seconds. Sizes up to 10% run
+with several seeds. Reported: dev accuracy (the epoch is chosen on dev), test accuracy,
+training seconds (the vectors are learned once, cached like the app caches them, and timed apart).
 
     .venv/bin/python benchmarks/learning_curve.py [--data DIR] [--json OUT] [--plot OUT.png]
-        [--sizes 1,2,5,10,25,50,100] [--seeds 3] [--threads 2]
+        [--sizes 1,2,5,10,25,50,100] [--seeds 3] [--threads 2] [--self-train-upto 10]
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from tagger_gui.core.formats import read_file  # noqa: E402
 from tagger_gui.ml.config import preset_config  # noqa: E402
 from tagger_gui.ml.raw_vectors import learn_vectors  # noqa: E402
 from tagger_gui.ml.schedule import train_config  # noqa: E402
+from tagger_gui.ml.self_training import fit_with_own_profile  # noqa: E402
 from tagger_gui.ml.training import Trainer  # noqa: E402
 from tagger_gui.session.untagged import MIN_COUNT  # noqa: E402
 
@@ -50,13 +53,20 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--seeds", type=int, default=3, help="seeds per size up to 10%%")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--preset", default="default")
+    parser.add_argument("--self-train-upto", type=float, default=10.0,
+                        help="train twice with the untagged text up to this size in percent (0: never)")
     return parser.parse_args()
 
 
-def _run(part, dev, test, base, vectors, seed: int, threads: int) -> dict:
+def _run(part, dev, test, base, vectors, seed: int, threads: int, untagged=None) -> dict:
+    """One training run; with ``untagged`` (word lists) it trains twice (``fit_with_own_profile``)."""
     config = train_config(base.replace(seed=seed), sum(s.tagged_count for s in part))
     start = time.perf_counter()
-    result = Trainer(config, threads=threads).fit(part, dev, raw_vectors=vectors)
+    trainer = Trainer(config, threads=threads)
+    if untagged is None:
+        result = trainer.fit(part, dev, raw_vectors=vectors)
+    else:
+        result = fit_with_own_profile(trainer, part, dev, untagged, raw_vectors=vectors)
     seconds = time.perf_counter() - start
     return {
         "dev": 100 * result.best_dev_accuracy,
@@ -77,8 +87,9 @@ def _size_row(size: str, train, dev, test, base, vectors, args) -> dict:
     part = train[:count]
     seeds = range(1, args.seeds + 1) if float(size) <= 10 else range(1, 2)
     row: dict = {"sentences": count, "tokens": sum(len(s.words) for s in part)}
+    untagged = [s.words for s in train] if float(size) <= args.self_train_upto else None
     for variant, raw in (("tagged_only", None), ("with_raw", vectors)):
-        runs = [_run(part, dev, test, base, raw, seed, args.threads) for seed in seeds]
+        runs = [_run(part, dev, test, base, raw, seed, args.threads, untagged if raw else None) for seed in seeds]
         row[variant] = round(_mean(runs, "dev"), 2)
         row[variant + "_test"] = round(_mean(runs, "test"), 2)
         row[variant + "_seconds"] = round(_mean(runs, "seconds"), 1)
@@ -87,6 +98,7 @@ def _size_row(size: str, train, dev, test, base, vectors, args) -> dict:
         print(f"{size:>4}% {count:>6} sentences {variant:<11} dev {row[variant]:6.2f}  test {row[variant + '_test']:6.2f}"
               f"  {row[variant + '_seconds']:6.1f} s  (dev per seed: {per_seed})", flush=True)
     row["seconds"] = row["with_raw_seconds"]
+    row["self_trained"] = untagged is not None
     return row
 
 
@@ -106,7 +118,7 @@ def main() -> None:
           f"{len(vectors.words):,} words in {vector_seconds:.1f} s", flush=True)
     curve = {size: _size_row(size, train, dev, test, base, vectors, args) for size in args.sizes.split(",")}
     result = {"curve": curve, "vector_seconds": round(vector_seconds, 2), "threads": args.threads,
-              "preset": args.preset, "perceptron": PERCEPTRON}
+              "preset": args.preset, "perceptron": PERCEPTRON, "self_train_upto": args.self_train_upto}
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))
     if args.plot:

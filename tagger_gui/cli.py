@@ -2,7 +2,8 @@
 
     tagger-gui [FILE] [--screenshot OUT.png]          open the window (on FILE)
     tagger-gui train TRAIN [--dev DEV] --out MODEL [--preset NAME] [--epochs N]
-                   [--device D] [--column upos|xpos|N] [--seed S] [--max-minutes M] [--nproc N]
+                   [--device D] [--column upos|xpos|N] [--seed S] [--max-minutes M] [--self-train]
+                   [--nproc N]
     tagger-gui evaluate MODEL DATA [--json]
     tagger-gui predict MODEL INPUT --out OUTPUT [--scores SCORES.tsv] [--engine local|ray]
                    [--ray-address ADDR] [--workers N]
@@ -60,6 +61,7 @@ from tagger_gui.ml.metrics import Evaluation
 from tagger_gui.ml.progress import RunClock, ending_sentence, start_sentence
 from tagger_gui.ml.ray_predict import RayEngineError
 from tagger_gui.ml.schedule import train_config
+from tagger_gui.ml.self_training import fit_with_own_profile
 from tagger_gui.ml.training import (
     BatchInfo, EpochSummary, Trainer, TrainingError, TrainingHooks, TrainingInfo, TrainResult,
 )
@@ -111,7 +113,8 @@ def _check_before_work(args: argparse.Namespace) -> None:
         DeviceError: ``--device`` names nothing this machine can compute on.
         BundleError: ``train --out`` cannot hold a model (e.g. it is an existing file).
         OSError: an output is not a regular file, is read-only, or its folder is missing.
-        ValueError, RayEngineError: ``predict``'s engine options do not fit, or Ray is missing.
+        ValueError, RayEngineError: ``predict``'s engine options do not fit, or Ray is missing;
+            ``train --self-train`` with several processes.
     """
     if args.command == "predict":
         check_engine_options(args)
@@ -119,6 +122,8 @@ def _check_before_work(args: argparse.Namespace) -> None:
         check_device(args.device)
     if args.command == "train":
         check_save_path(args.out)
+        if args.self_train and (args.nproc > 1 or environment_world_size() > 1):
+            raise ValueError("--self-train trains in one process: leave out --nproc and torchrun")
     for name in {"predict": ("out", "scores"), "convert": ("output",)}.get(args.command, ()):
         if getattr(args, name) is not None:
             check_output(getattr(args, name))
@@ -180,6 +185,9 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-minutes", type=float,
                    help="stop after M minutes, ending the learning-rate schedule on time (0 = no limit; "
                         "default: the preset's)")
+    p.add_argument("--self-train", action="store_true",
+                   help="train twice, the second model with the first one's mean predictions for the words of the "
+                        "untagged text (TRAIN's and --raw's): pays with a few thousand tagged sentences or fewer")
     p.add_argument("--nproc", type=int, default=1,
                    help="train with N processes on this machine (DistributedDataParallel, one thread each); "
                         "or run the command under torchrun")
@@ -319,8 +327,10 @@ def _train(args: argparse.Namespace) -> int:
     config = _train_settings(args, sum(s.tagged_count for s in train))
     world = join_from_environment(config.device)
     config = config if world is None else config.replace(device=world.device)
+    untagged = UntaggedText([s.words for s in train], args.raw)
     try:
-        vectors = VectorCache().vectors(UntaggedText([s.words for s in train], args.raw), config.raw_dim)
+        vectors = VectorCache().vectors(untagged, config.raw_dim)
+        profiled = untagged.read() if args.self_train and vectors is not None else None
     except UntaggedTextError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
@@ -331,7 +341,11 @@ def _train(args: argparse.Namespace) -> int:
     failure = None
     try:
         with _stop_on_ctrl_c() as stop, _naming_the_rank(world):
-            result = Trainer(config, hooks, world=world).fit(train, dev, should_stop=stop, raw_vectors=vectors)
+            trainer = Trainer(config, hooks, world=world)
+            if profiled is None:
+                result = trainer.fit(train, dev, should_stop=stop, raw_vectors=vectors)
+            else:
+                result = fit_with_own_profile(trainer, train, dev, profiled, should_stop=stop, raw_vectors=vectors)
     except RankFailure as error:
         failure = error
     finally:

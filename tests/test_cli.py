@@ -15,6 +15,7 @@ from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import read_file, write_file
 from tagger_gui.ml import precision as precision_module
 from tagger_gui.ml.bundle import load_bundle
+from tagger_gui.ml.neighbour_tags import SCALE, neighbour_columns
 
 WORDS = {
     "DET": ["the", "a", "that", "this"],
@@ -213,3 +214,19 @@ def test_train_learns_from_raw_text_files_and_names_a_bad_one(files, tmp_path, c
     assert main(["train", str(files["train"]), "--out", str(tmp_path / "no"), "--epochs", "1", "--device", "cpu",
                  "--raw", str(bad)]) == 1
     assert "binary.txt" in capsys.readouterr().err and not (tmp_path / "no").exists()
+
+
+def test_self_train_trains_twice_with_the_first_models_view_of_the_raw_words(files, tmp_path, capsys):
+    raw = tmp_path / "raw.txt"
+    nouns = [a + b for a in "bdfgklmnprst" for b in ("ap", "ib", "og", "ut", "em", "ix", "ul", "ar")]  # 96 made-up
+    raw.write_text("".join(f"the {nouns[i % 96]} liked a {nouns[i * 7 % 96]}\n" for i in range(600)), encoding="utf-8")
+    out = tmp_path / "self"
+    assert main(["train", str(files["train"]), "--dev", str(files["dev"]), "--out", str(out), "--epochs", "8",
+                 "--device", "cpu", "--raw", str(raw), "--self-train"]) == 0
+    assert capsys.readouterr().err.count("training on 200 sentences") == 2  # two runs
+    tagger = load_bundle(out, device="cpu")
+    start = tagger.model.raw_embedding.weight.shape[1] - neighbour_columns(len(tagger.vocab.neighbour_tags))
+    noun = tagger.model.raw_embedding.weight[tagger.vocab.raw_id("kut"), start + tagger.vocab.tags.index("NOUN")]
+    assert noun > 0.5 * SCALE  # the first model tagged the made-up kut a noun wherever it met it
+    assert main(["train", str(files["train"]), "--out", str(tmp_path / "no"), "--self-train", "--nproc", "2"]) == 2
+    assert "--self-train trains in one process" in capsys.readouterr().err and not (tmp_path / "no").exists()

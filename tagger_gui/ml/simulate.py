@@ -34,6 +34,7 @@ from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Prediction, Tagger
 from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.schedule import scaled_config
+from tagger_gui.ml.tag_profile import predicted_profile
 from tagger_gui.ml.training import Trainer
 from tagger_gui.ml.uncertainty import is_unsure
 from tagger_gui.ml.warm_start import shape_differences
@@ -159,7 +160,7 @@ def simulate(
     """
     run = LoopRun(settings)
     total_tokens = sum(len(s.tokens) for s in train)
-    untagged = list(range(len(train)))
+    untagged, words = list(range(len(train))), [s.words for s in train]
     totals, tokens, rng = _Totals(), 0, np.random.default_rng(settings.seed)
     while untagged:
         batch = _choose(train, untagged, run, rng)
@@ -170,7 +171,7 @@ def simulate(
         untagged = [i for i in untagged if i not in picked]
         run.chosen += batch
         tokens += sum(len(train[i].tokens) for i in batch)
-        seconds, warm = _retrain(run, [train[i] for i in run.chosen], tag_names, base, tokens, vectors)
+        seconds, warm = _retrain(run, [train[i] for i in run.chosen], tag_names, base, tokens, vectors, words)
         accuracy = run.tagger.evaluate(dev).accuracy
         run.points.append(Point(
             len(run.points) + 1, len(run.chosen), tokens, tokens / total_tokens, totals.keys, totals.seconds,
@@ -222,17 +223,22 @@ def _costs(sentence: Sentence, tag_names: Sequence[str], prediction: Prediction 
 
 def _retrain(
     run: LoopRun, tagged: list[Sentence], tag_names: Sequence[str], base: TrainConfig, tokens: int,
-    vectors: RawVectors | None,
+    vectors: RawVectors | None, words: Sequence[Sequence[str]],
 ) -> tuple[float, bool]:
-    """Retrain ``run.tagger`` on ``tagged`` (warm-started when the shape allows); ``(seconds, warm)``."""
+    """Retrain ``run.tagger`` on ``tagged`` (warm-started when the shape allows); ``(seconds, warm)``.
+
+    As the app does, the new model gets the current one's mean predictions for the words of the
+    whole pool (``words``, the project's text) in its tag columns (``ml.tag_profile``).
+    """
     old, base = run.tagger, base.replace(dev_fraction=0.0, seed=run.settings.seed)
     config = scaled_config(base, tokens, warm=True)
     warm = old is not None and not shape_differences(old.config, config)
     if not warm:
         config = scaled_config(base, tokens)
     started = time.monotonic()
+    profile = predicted_profile(old, words) if old is not None and vectors is not None else None
     result = Trainer(config).fit(tagged, tagset=TagSet(tag_names), start_from=old if warm else None,
-                                 raw_vectors=vectors)
+                                 raw_vectors=vectors, tag_profile=profile)
     run.tagger = result.tagger
     return time.monotonic() - started, warm
 

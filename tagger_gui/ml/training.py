@@ -29,6 +29,7 @@ from tagger_gui.ml.distributed import World, shared_vocab_and_model
 from tagger_gui.ml.precision import autocast, training_dtype
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.raw_vectors import RawVectors
+from tagger_gui.ml.tag_profile import TagProfile
 from tagger_gui.ml.runtime import configure_torch
 from tagger_gui.ml.threads import ThreadTuner
 from tagger_gui.ml.training_events import (  # noqa: F401 - re-exported: the trainer's public vocabulary
@@ -117,21 +118,22 @@ class Trainer:
         should_stop: StopSignal | None = None,
         start_from: Tagger | None = None,
         raw_vectors: RawVectors | None = None,
+        tag_profile: TagProfile | None = None,
     ) -> TrainResult:
         """Train on the tagged tokens of ``train``; pick the best epoch on ``dev``.
 
-        Without ``dev``, ``config.dev_fraction`` of the training sentences are held
-        out (when there are at least 20). The model's tags are ``tagset``'s names
-        followed by any other tag met in the data. ``start_from``: go on from that
-        tagger's weights, its vocabulary grown for the new data (``ml.warm_start``).
-        ``raw_vectors``: word vectors learned from untagged text (``ml.raw_vectors``), a
-        frozen input of a new model (a warm start keeps ``start_from``'s).
+        Without ``dev``, ``config.dev_fraction`` of the training sentences are held out (when
+        there are at least 20). The model's tags are ``tagset``'s names followed by any other tag
+        met in the data. ``start_from``: go on from that tagger's weights, its vocabulary grown
+        for the new data (``ml.warm_start``). ``raw_vectors``: word vectors learned from untagged
+        text (``ml.raw_vectors``), a frozen input of a new model (a warm start keeps ``start_from``'s);
+        ``tag_profile``: a model's mean predictions for their words, in their tag columns (``ml.tag_profile``).
 
         Raises:
             TrainingError: no training sentence has a tagged token, the device is
                 unavailable, or the loss stopped being a finite number.
         """
-        run = self._prepare(train, dev, tagset, should_stop, start_from, raw_vectors)
+        run = self._prepare(train, dev, tagset, should_stop, start_from, raw_vectors, tag_profile)
         history: list[EpochSummary] = []
         try:
             for epoch in range(1, self.config.epochs + 1):
@@ -161,7 +163,7 @@ class Trainer:
         tagset: TagSet | None,
         should_stop: StopSignal | None,
         start_from: Tagger | None = None,
-        raw_vectors: RawVectors | None = None,
+        raw_vectors: RawVectors | None = None, tag_profile: TagProfile | None = None,
     ) -> _Run:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
@@ -174,10 +176,10 @@ class Trainer:
         tag_names = self._tag_names(train, dev, tagset)
         try:
             if self.world is None:
-                vocab, model = vocab_and_model(config, train, tag_names, start_from, raw_vectors)
+                vocab, model = vocab_and_model(config, train, tag_names, start_from, raw_vectors, tag_profile)
             else:  # rank 0 builds the vocabulary and its weights go to every rank
                 vocab, model = shared_vocab_and_model(self.world, config, lambda: vocab_and_model(
-                    config, train, tag_names, start_from, raw_vectors))
+                    config, train, tag_names, start_from, raw_vectors, tag_profile))
         except ValueError as error:  # a warm start that changes the model's shape
             raise TrainingError(str(error)) from None
         model = model.to(device)
@@ -444,6 +446,4 @@ class Trainer:
                 "averaged_epochs": run.averaged,
                 "average_dev_accuracy": run.average_dev,
             }
-        return TrainResult(
-            tagger, history, run.best_epoch, run.best_dev, run.stopped, seconds, str(run.tagger.device)
-        )
+        return TrainResult(tagger, history, run.best_epoch, run.best_dev, run.stopped, seconds, str(run.tagger.device))

@@ -26,6 +26,7 @@ from tagger_gui.ml.model import build_model, set_raw_vectors
 from tagger_gui.ml.neighbour_tags import fill_neighbour_tags
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.raw_vectors import RawVectors
+from tagger_gui.ml.tag_profile import TagProfile, apply_profile
 from tagger_gui.ml.vocab import Vocab
 
 MODEL_SHAPE_FIELDS = (
@@ -74,13 +75,15 @@ def vocab_and_model(
     tag_names: Sequence[str],
     start_from: Tagger | None = None,
     raw_vectors: RawVectors | None = None,
+    tag_profile: TagProfile | None = None,
 ) -> tuple[Vocab, nn.Module]:
     """A new vocabulary and freshly initialised model for ``sentences``, or ``start_from``'s grown (``grown_model``).
 
     ``raw_vectors`` (ignored when ``config.raw_dim`` is 0, and by a warm start, which keeps
     ``start_from``'s): word vectors learned from untagged text, a frozen input of the new model,
     extended by their nearest tagged words' tags (``ml.neighbour_tags``, recomputed from
-    ``sentences`` at a warm start too) when ``config.tag_neighbours`` is set.
+    ``sentences`` at a warm start too) when ``config.tag_neighbours`` is set; for the words
+    ``tag_profile`` has, a model's mean predictions replace the neighbours' tags (``ml.tag_profile``).
     """
     words = [s.words for s in sentences]
     if start_from is not None:
@@ -89,6 +92,8 @@ def vocab_and_model(
         vocab, model = _new_vocab_and_model(config, words, tag_names, raw_vectors)
     if vocab.neighbour_tags:
         fill_neighbour_tags(model, vocab, sentences, config.tag_neighbours)
+        if tag_profile is not None:
+            apply_profile(model, vocab, tag_profile)
     return vocab, model
 
 

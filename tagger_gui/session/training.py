@@ -20,6 +20,7 @@ from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.progress import RunClock
 from tagger_gui.ml.runtime import freeze_long_lived
 from tagger_gui.ml.schedule import train_config
+from tagger_gui.ml.tag_profile import predicted_profile
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingHooks, TrainingInfo, TrainResult
 from tagger_gui.session.jobs import Report, Throttle
 from tagger_gui.session.untagged import UntaggedText, VectorCache
@@ -132,7 +133,8 @@ def training_task(
 ) -> Callable[[threading.Event, Report], TrainingOutcome]:
     """The job task of one run: train (``warm``: from ``previous``'s weights), then score ``previous``
     on the same dev sentences. ``config`` is scaled to the data if it asks for it (``ml.schedule``);
-    with a ``cache``, a new model learns from ``data.untagged`` too."""
+    with a ``cache``, a new model learns from ``data.untagged`` too: word vectors, and what ``previous``
+    says its words are (``ml.tag_profile``)."""
 
     def task(stop: threading.Event, report: Report) -> TrainingOutcome:
         start_from = previous if warm else None
@@ -144,8 +146,13 @@ def training_task(
         vectors = None
         if cache is not None and not warm:
             vectors = cache.vectors(data.untagged, settings.raw_dim, lambda text: report(Stage(text)), stop.is_set)
+        profile = None
+        if previous is not None and cache is not None and data.untagged.sentences:
+            report(Stage("tagging the untagged text with the current model"))
+            profile = predicted_profile(previous, data.untagged.sentences)
         result = Trainer(settings, ReportingHooks(report)).fit(
-            data.train, data.dev, tagset=data.tagset, should_stop=stop, start_from=start_from, raw_vectors=vectors)
+            data.train, data.dev, tagset=data.tagset, should_stop=stop, start_from=start_from, raw_vectors=vectors,
+            tag_profile=profile)
         return compare_with(previous, result, data.dev)
 
     return task

@@ -10,9 +10,12 @@ from tagger_gui.core.corpus import Corpus, Sentence, TagSet
 from tagger_gui.core.project import Project
 from tagger_gui.ml import raw_vectors
 from tagger_gui.ml.config import preset_config
+from tagger_gui.ml.neighbour_tags import SCALE
+from tagger_gui.ml.tag_profile import predicted_profile
 from tagger_gui.session import untagged as untagged_module
 from tagger_gui.session.jobs import InlineRunner
 from tagger_gui.session.session import Session
+from tagger_gui.session.training import Stage
 from tagger_gui.session.untagged import UntaggedText, UntaggedTextError, VectorCache
 from tests.ml.test_raw_vectors import tagged, untagged
 
@@ -92,6 +95,31 @@ def test_a_session_trains_with_the_projects_text_and_keeps_the_vectors_beside_th
     tagger = outcomes[0].result.tagger
     assert "blick" in tagger.vocab.raw_words and learned == [1]
     assert (tmp_path / "p.tagger.vectors.safetensors").exists()
+
+
+def test_a_session_with_a_model_gives_the_next_one_its_view_of_the_untagged_words(tmp_path, learned):
+    sentences = tagged() + [Sentence.from_words(words) for words in untagged(300)]
+    session = Session(Project(Corpus(sentences, TagSet(["DET", "NOUN", "VERB", "ADV"]))), InlineRunner(),
+                      data_folder=tmp_path)
+    config = preset_config("default", embedding_dim=8, hidden_dim=8, char_hidden=8, epochs=2, raw_dim=4,
+                           scale_to_data=False, max_minutes=None, device="cpu")
+    outcomes, events = [], []
+
+    def train() -> None:
+        session.start_training(config, session.training_data(), on_event=events.append, on_done=outcomes.append,
+                               on_failed=lambda *error: pytest.fail(str(error)))
+
+    train()
+    first = outcomes[0].result.tagger
+    assert not any(isinstance(e, Stage) and "current model" in e.text for e in events)
+    session.adopt(first)
+    profile = predicted_profile(first, [list(s.words) for s in session.corpus])
+    train()
+    assert any(isinstance(e, Stage) and e.text == "tagging the untagged text with the current model" for e in events)
+    second = outcomes[1].result.tagger
+    table, blick = second.model.raw_embedding.weight, second.vocab.raw_id("blick")
+    expected = SCALE * profile.shares[profile.words.index("blick")]
+    assert table[blick, 4:4 + len(expected)].tolist() == pytest.approx(expected.tolist(), abs=1e-5)
 
 
 def test_stop_while_reading_a_large_file_learns_nothing(tmp_path, learned, monkeypatch):
