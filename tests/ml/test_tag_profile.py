@@ -86,3 +86,13 @@ def test_self_training_trains_a_second_model_with_the_firsts_profile(vectors, mo
     profiles.clear()
     fit_with_own_profile(trainer, tagged(), None, untagged(50))  # no vectors: nothing to profile, one run
     assert profiles == [None]
+
+
+def test_a_long_text_is_profiled_from_an_even_sample_of_its_sentences(first, monkeypatch):
+    from tagger_gui.ml import tag_profile
+
+    monkeypatch.setattr(tag_profile, "PROFILE_WORDS", 8)
+    text = [["the", "blick"], ["a", "dog"], ["the", "florps"], ["a", "cat"], ["the", "runs"]]  # 10 words: every 2nd
+    profile = predicted_profile(first, text)
+    assert sorted(profile.words) == sorted({"the", "blick", "florps", "runs"} & set(first.vocab.raw_words))
+    assert "dog" in first.vocab.raw_words and "dog" not in profile.words
