@@ -29,8 +29,8 @@ from tagger_gui.ml.distributed import World, shared_vocab_and_model
 from tagger_gui.ml.precision import autocast, training_dtype
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.raw_vectors import RawVectors
-from tagger_gui.ml.tag_profile import TagProfile
 from tagger_gui.ml.runtime import configure_torch
+from tagger_gui.ml.tag_profile import TagProfile
 from tagger_gui.ml.threads import ThreadTuner
 from tagger_gui.ml.training_events import (  # noqa: F401 - re-exported: the trainer's public vocabulary
     BatchInfo, EpochSummary, StopSignal, TrainingHooks, TrainingInfo, TrainResult, stop_check,
