@@ -47,6 +47,7 @@ from typing import Iterator, NoReturn, Sequence
 from tqdm import tqdm
 
 from tagger_gui.cli_predict import add_predict_arguments, check_engine_options
+from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
 from tagger_gui.core.files import check_output
 from tagger_gui.core.formats import FORMATS, FormatError, read_file, write_file
@@ -59,6 +60,7 @@ from tagger_gui.ml.distributed import (
 )
 from tagger_gui.ml.metrics import Evaluation
 from tagger_gui.ml.progress import RunClock, ending_sentence, start_sentence
+from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.ray_predict import RayEngineError
 from tagger_gui.ml.schedule import train_config
 from tagger_gui.ml.self_training import fit_with_own_profile
@@ -327,16 +329,11 @@ def _train(args: argparse.Namespace) -> int:
     config = _train_settings(args, sum(s.tagged_count for s in train))
     world = join_from_environment(config.device)
     config = config if world is None else config.replace(device=world.device)
-    untagged = UntaggedText([s.words for s in train], args.raw)
     try:
-        vectors = VectorCache().vectors(untagged, config.raw_dim)
-        profiled = untagged.read() if args.self_train and vectors is not None else None
+        vectors, profiled = _untagged_inputs(args, train, config)
     except UntaggedTextError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
-    if args.raw and vectors is None:
-        print(f"{PROG}: note: too little untagged text to learn word vectors from; training without them",
-              file=sys.stderr)
     hooks = _ProgressHooks() if world is None or world.is_main else None
     failure = None
     try:
@@ -357,6 +354,29 @@ def _train(args: argparse.Namespace) -> int:
     if world is None:
         return _save_result(result, args, config)
     end_rank(_save_result(result, args, config) if world.is_main else 0)  # rank 0 reports and saves
+
+
+def _untagged_inputs(
+    args: argparse.Namespace, train: list[Sentence], config: TrainConfig
+) -> tuple[RawVectors | None, list[Sequence[str]] | None]:
+    """The word vectors of the untagged text (TRAIN's words and ``--raw``), and with ``--self-train`` its
+    sentences to profile (``None`` where there is nothing to put a profile in: a note says so).
+
+    Raises ``UntaggedTextError`` naming a raw text file that cannot be read.
+    """
+    untagged = UntaggedText([s.words for s in train], args.raw)
+    vectors = VectorCache().vectors(untagged, config.raw_dim)
+    if args.raw and vectors is None:
+        print(f"{PROG}: note: too little untagged text to learn word vectors from; training without them",
+              file=sys.stderr)
+    if not args.self_train:
+        return vectors, None
+    if vectors is None or not config.tag_neighbours:
+        print(f"{PROG}: note: --self-train puts the first model's view of the untagged words in the vectors' tag "
+              "columns, and this run has none (untagged-text vectors and neighbours' tags); training once",
+              file=sys.stderr)
+        return vectors, None
+    return vectors, untagged.read()
 
 
 def _save_result(result: TrainResult, args: argparse.Namespace, config: TrainConfig) -> int:

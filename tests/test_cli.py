@@ -228,5 +228,9 @@ def test_self_train_trains_twice_with_the_first_models_view_of_the_raw_words(fil
     start = tagger.model.raw_embedding.weight.shape[1] - neighbour_columns(len(tagger.vocab.neighbour_tags))
     noun = tagger.model.raw_embedding.weight[tagger.vocab.raw_id("kut"), start + tagger.vocab.tags.index("NOUN")]
     assert noun > 0.5 * SCALE  # the first model tagged the made-up kut a noun wherever it met it
+    assert main(["train", str(files["train"]), "--out", str(tmp_path / "once"), "--epochs", "1", "--device", "cpu",
+                 "--self-train"]) == 0  # too little untagged text for vectors: nothing to profile
+    said = capsys.readouterr().err
+    assert "--self-train puts the first model's view" in said and said.count("training on ") == 1
     assert main(["train", str(files["train"]), "--out", str(tmp_path / "no"), "--self-train", "--nproc", "2"]) == 2
     assert "--self-train trains in one process" in capsys.readouterr().err and not (tmp_path / "no").exists()
