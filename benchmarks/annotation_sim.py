@@ -13,7 +13,8 @@ presses under the tag editor's bindings, and Ringger et al. (2008) modelled seco
 For the best strategy a fresh model is trained from scratch on its chosen sentences.
 It also times one loop retrain (warm start) on the first 2,000 train sentences. As in the
 app, the models also learn from the untagged text (word vectors from all of train's words,
-``ml.raw_vectors``) unless ``--no-raw``.
+``ml.raw_vectors``, and at each retrain the current model's tag profile of them,
+``ml.tag_profile``) unless ``--no-raw``.
 
     .venv/bin/python benchmarks/annotation_sim.py [--data DIR] [--json OUT] [--plot OUT.png]
         [--train-limit N] [--dev-limit N] [--rounds N] [--max-minutes M] [--uncertainty NAME]
