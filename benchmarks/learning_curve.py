@@ -62,11 +62,7 @@ def _run(part, dev, test, base, vectors, seed: int, threads: int, untagged=None)
     """One training run; with ``untagged`` (word lists) it trains twice (``fit_with_own_profile``)."""
     config = train_config(base.replace(seed=seed), sum(s.tagged_count for s in part))
     start = time.perf_counter()
-    trainer = Trainer(config, threads=threads)
-    if untagged is None:
-        result = trainer.fit(part, dev, raw_vectors=vectors)
-    else:
-        result = fit_with_own_profile(trainer, part, dev, untagged, raw_vectors=vectors)
+    result = fit_with_own_profile(Trainer(config, threads=threads), part, dev, untagged, raw_vectors=vectors)
     seconds = time.perf_counter() - start
     return {
         "dev": 100 * result.best_dev_accuracy,

@@ -338,11 +338,8 @@ def _train(args: argparse.Namespace) -> int:
     failure = None
     try:
         with _stop_on_ctrl_c() as stop, _naming_the_rank(world):
-            trainer = Trainer(config, hooks, world=world)
-            if profiled is None:
-                result = trainer.fit(train, dev, should_stop=stop, raw_vectors=vectors)
-            else:
-                result = fit_with_own_profile(trainer, train, dev, profiled, should_stop=stop, raw_vectors=vectors)
+            result = fit_with_own_profile(Trainer(config, hooks, world=world), train, dev, profiled,
+                                          should_stop=stop, raw_vectors=vectors)  # once without a profile
     except RankFailure as error:
         failure = error
     finally:

@@ -17,15 +17,15 @@ from tagger_gui.ml.training import Trainer, TrainResult
 
 def fit_with_own_profile(
     trainer: Trainer, train: Sequence[Sentence], dev: Sequence[Sentence] | None,
-    untagged: Sequence[Sequence[str]], **options: Any,
+    untagged: Sequence[Sequence[str]] | None, **options: Any,
 ) -> TrainResult:
     """``trainer.fit(train, dev, **options)`` twice, the second time with the first model's profile of ``untagged``.
 
-    The first result is returned as it is when it has no model, was stopped, or has
-    nothing to profile (no untagged-text vectors with tag columns).
+    The first result is returned as it is when ``untagged`` is ``None``, or the first run
+    has no model, was stopped, or has nothing to profile (no untagged-text vectors with tag columns).
     """
     first = trainer.fit(train, dev, **options)
-    if first.tagger is None or first.stopped == "cancelled":
+    if untagged is None or first.tagger is None or first.stopped == "cancelled":
         return first
     profile = predicted_profile(first.tagger, untagged)
     if profile is None:

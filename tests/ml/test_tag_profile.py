@@ -86,6 +86,9 @@ def test_self_training_trains_a_second_model_with_the_firsts_profile(vectors, mo
     profiles.clear()
     fit_with_own_profile(trainer, tagged(), None, untagged(50))  # no vectors: nothing to profile, one run
     assert profiles == [None]
+    profiles.clear()
+    fit_with_own_profile(trainer, tagged(), None, None, raw_vectors=vectors)  # no text to profile: one run
+    assert profiles == [None]
 
 
 def test_a_long_text_is_profiled_from_an_even_sample_of_its_sentences(first, monkeypatch):
