@@ -91,10 +91,15 @@ def tagged_word_shares(vocab: Vocab, sentences: Sequence[Sentence]) -> tuple[np.
     return rows, (counts[rows] / totals[rows, None]).astype(np.float32)
 
 
+def tag_columns_start(model: nn.Module, vocab: Vocab) -> int:
+    """The first of the tag columns in ``model``'s table of untagged-text vectors (the vector's values come before)."""
+    return model.raw_embedding.weight.shape[1] - neighbour_columns(len(vocab.neighbour_tags))
+
+
 def fill_neighbour_tags(model: nn.Module, vocab: Vocab, sentences: Sequence[Sentence], k: int) -> None:
     """Write the tag columns (``vocab.neighbour_tags``) of ``model``'s untagged-text vectors from ``sentences``' tags."""
     table = model.raw_embedding.weight
-    start = table.shape[1] - neighbour_columns(len(vocab.neighbour_tags))
+    start = tag_columns_start(model, vocab)
     rows, shares = tagged_word_shares(vocab, sentences)
     columns = neighbour_tag_shares(table[:, :start].detach().cpu(), rows, shares, k)
     with torch.no_grad():

@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from tagger_gui.ml.neighbour_tags import SCALE, neighbour_columns
+from tagger_gui.ml.neighbour_tags import SCALE, tag_columns_start
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.vocab import SPECIALS, Vocab
 
@@ -63,8 +63,10 @@ def predicted_profile(tagger: Tagger, sentences: Sequence[Sequence[str]]) -> Tag
         return None
     step = -(-sum(map(len, sentences)) // PROFILE_WORDS)
     sentences = sentences[::step] if step > 1 else sentences
-    rows = torch.tensor([vocab.raw_id(word) for words in sentences for word in words], dtype=torch.long)
-    probs = torch.from_numpy(np.concatenate([p.probs for p in tagger.predict(sentences)]))
+    table = tagger.form_table()  # its forms encoded once: for the model, and for their untagged-text rows
+    probs = torch.from_numpy(np.concatenate([p.probs for p in tagger.predict(sentences, table)]))
+    *_, raw_ids = table.tensors()  # (..., raw_ids): each form's row among the untagged-text vectors
+    rows = raw_ids[torch.from_numpy(table.encode(sentences).rows)]
     sums = torch.zeros(len(vocab.raw_words), len(vocab.tags)).index_add_(0, rows, probs)
     counts = torch.bincount(rows, minlength=len(vocab.raw_words))
     counts[: len(SPECIALS)] = 0
@@ -90,7 +92,7 @@ def apply_profile(model: nn.Module, vocab: Vocab, profile: TagProfile) -> None:
         if tag in columns:
             values[:, j] = profile.shares[known, columns[tag]]
     table = model.raw_embedding.weight
-    start = table.shape[1] - neighbour_columns(len(vocab.neighbour_tags))
+    start = tag_columns_start(model, vocab)
     index = torch.tensor([rows[i] for i in known], dtype=torch.long, device=table.device)
     with torch.no_grad():
         table[index, start : start + values.shape[1]] = SCALE * torch.from_numpy(values).to(table.device, table.dtype)
