@@ -15,7 +15,6 @@ from tagger_gui.core.formats import read_file, write_file
 from tagger_gui.core.formats import stream
 from tagger_gui.ml.bundle import load_bundle, save_bundle
 from tagger_gui.ml.config import preset_config
-from tagger_gui.ml.corpus_predict import gathered
 from tagger_gui.ml.model import build_model
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.scores import score_table
@@ -60,9 +59,8 @@ def _in_memory(model, source, out, scores) -> None:
         for token, tag in zip(sentence.tokens, prediction.best):
             token.tag = tag
     write_file(out, sentences)
-    words = lambda chunk: sum(len(s.tokens) for s in chunk)  # noqa: E731
-    groups = gathered(stream.ChunkReader(source), words, cli_predict.STREAM_WORDS)
-    sizes = itertools.accumulate([0] + [sum(map(len, group)) for group in groups])
+    groups = cli_predict.tagging_groups(stream.ChunkReader(source))
+    sizes = itertools.accumulate([0] + [len(group) for group in groups])
     chunked = [p for start, end in itertools.pairwise(sizes)
                for p in tagger.predict([s.words for s in sentences[start:end]])]
     scores.write_text(score_table(sentences, chunked), encoding="utf-8")
@@ -84,6 +82,21 @@ def test_streamed_predict_equals_in_memory_byte_for_byte(model, tmp_path, monkey
     assert len(list(stream.ChunkReader(source))) > 5
     assert (tmp_path / f"stream_{name}").read_bytes() == (tmp_path / f"memory_{name}").read_bytes()
     assert (tmp_path / "stream.tsv").read_bytes() == (tmp_path / "memory.tsv").read_bytes()
+
+
+def test_chunks_are_tagged_in_groups_and_a_small_rest_joins_the_group_before(tmp_path, monkeypatch):
+    source = tmp_path / "in.conllu"
+    write_file(source, _corpus(300))
+    monkeypatch.setattr(stream, "CHUNK_BYTES", 2000)
+    words = lambda group: sum(len(s.tokens) for s in group)  # noqa: E731
+    total = words(read_file(source))
+    monkeypatch.setattr(cli_predict, "STREAM_WORDS", total // 6)
+    groups = list(cli_predict.tagging_groups(stream.ChunkReader(source)))
+    assert [s.words for group in groups for s in group] == [s.words for s in read_file(source)]
+    assert len(groups) >= 3 and all(words(group) >= total // 6 for group in groups)
+    assert max(map(words, groups)) <= 2 * total // 6 + 2 * words(next(iter(stream.ChunkReader(source))))
+    monkeypatch.setattr(cli_predict, "STREAM_WORDS", total * 3 // 5)  # the rest is smaller than the first group
+    assert len(list(cli_predict.tagging_groups(stream.ChunkReader(source)))) == 1
 
 
 def test_an_error_late_in_the_input_names_its_line_and_writes_nothing(model, tmp_path, monkeypatch, capsys):
