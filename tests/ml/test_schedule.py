@@ -27,12 +27,13 @@ def test_scaled_config_follows_the_documented_table(mode):
     assert len(rows) == len(schedule.TIERS) == 4
     for row in rows:
         limit = int(row[0].removeprefix("up to ").replace(",", ""))
-        layers, epochs, warm_epochs, train_epochs, batch = (int(cell) for cell in row[1:6])
-        every, minutes = int(row[6].split()[0]), float(row[7].split()[0])
+        layers, hidden, epochs, warm_epochs, train_epochs, batch = (int(cell) for cell in row[1:7])
+        every, minutes = int(row[7].split()[0]), float(row[8].split()[0])
         expected_epochs = {"loop": epochs, "warm": warm_epochs, "train": train_epochs}[mode]
         for tokens in (limit, limit - 1):
             config = scaled_config(base, tokens, warm=mode == "warm", full=mode == "train")
-            assert (config.num_layers, config.epochs, config.batch_size) == (layers, expected_epochs, batch)
+            assert (config.num_layers, config.hidden_dim, config.epochs, config.batch_size) == (
+                layers, hidden, expected_epochs, batch)
             assert (config.eval_every, config.max_minutes) == (every, base.max_minutes if mode == "train" else minutes)
             assert (config.char_encoder, config.suffix_length, config.lr) == (base.char_encoder, base.suffix_length, base.lr)
             assert not config.scale_to_data
