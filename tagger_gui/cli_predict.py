@@ -89,8 +89,8 @@ def _tag_locally(args: argparse.Namespace, in_format: str, out_format: str, repo
     with contextlib.ExitStack() as outputs:
         out = outputs.enter_context(writing(args.out, out_format, tag_column=args.column))
         scores = outputs.enter_context(atomic_open(args.scores)) if args.scores else None
-        chunks = predict_stream(tagger, prefetched(tagging_groups(reader)), words=lambda chunk: [s.words for s in chunk],
-                                tuner=tuner)
+        chunks = predict_stream(tagger, prefetched(tagging_groups(reader)),
+                                words=lambda chunk: [s.words for s in chunk], tuner=tuner)
         for sentences, predictions in chunks:
             apply_best_tags(sentences, predictions)
             out.write(sentences)

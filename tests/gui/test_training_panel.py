@@ -94,6 +94,19 @@ def test_precision_is_a_setting_with_its_help_and_a_bf16_run_says_so(qtbot):
     assert "on cpu in bf16." in panel.log.toPlainText()
 
 
+def test_every_shown_setting_that_scaling_chooses_is_greyed_out_with_it():
+    from tagger_gui.gui.panels.training_panel import SCALED_FIELDS, SHOWN_FIELDS
+    from tagger_gui.ml.config import preset_config
+    from tagger_gui.ml.schedule import TIERS, scaled_config
+
+    base = preset_config("default")
+    chosen = {name for tier in TIERS for full in (False, True)
+              for name, value in scaled_config(base, tier.max_tokens, full=full).to_dict().items()
+              if value != getattr(base, name, value) and name != "scale_to_data"}
+    assert {"hidden_dim", "num_layers", "epochs"} <= chosen
+    assert chosen & set(SHOWN_FIELDS) - {"max_minutes"} <= set(SCALED_FIELDS)  # a Train keeps the form's time limit
+
+
 def test_scaling_to_the_data_greys_out_the_settings_it_chooses(qtbot):
     from tagger_gui.gui.panels.training_panel import SCALED_FIELDS
     from tagger_gui.ml.config import preset_config

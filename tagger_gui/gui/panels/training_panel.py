@@ -26,7 +26,7 @@ SHOWN_FIELDS = (
     "scale_to_data", "embedding_dim", "hidden_dim", "num_layers", "char_encoder", "raw_dim", "tag_neighbours",
     "dropout", "optimizer", "lr", "batch_size", "epochs", "patience", "max_minutes", "seed", "precision",
 )
-SCALED_FIELDS = ("num_layers", "batch_size", "epochs", "patience")
+SCALED_FIELDS = ("hidden_dim", "num_layers", "batch_size", "epochs", "patience")
 """Chosen from the amount of tagged data while "Scale to the data" is on (``ml.schedule``)."""
 _CHOICES = {"char_encoder": CHAR_ENCODERS, "optimizer": OPTIMIZERS, "precision": PRECISIONS}
 _LABELS = {"embedding_dim": "Word embedding size", "hidden_dim": "LSTM hidden size", "num_layers": "LSTM layers",
