@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,9 @@ def save_panels(panels: list[Panel], path: Path, width: int = 1200, height: int 
     for column, panel in enumerate(panels):
         plot = layout.addPlot(row=0, col=column, labels={"left": panel.ylabel, "bottom": panel.xlabel})
         plot.setLogMode(x=panel.log_x)
+        if panel.log_x:  # a tick at each measured x, written as it is (pyqtgraph would write 10 as "10¹")
+            xs = sorted({x for _, values, _ in panel.series for x in values if x > 0})
+            plot.getAxis("bottom").setTicks([[(math.log10(x), f"{x:g}") for x in xs]])
         # bottom right (a negative offset counts from that corner), where rising curves leave room
         plot.addLegend(offset=(-10, -10), labelTextColor="k", brush=pg.mkBrush(255, 255, 255, 220))
         for label, xs, ys in panel.series:
