@@ -50,7 +50,10 @@ shape, ``warm_start.shape_differences``). With 128 units this model trained at a
 14,000 words/s on one free thread. Measured with one thread on the project's 2-core machine
 while other jobs ran (load about 3.8): retraining on the first 2,000 EWT sentences
 (39,802 words) took 21 s warm-started from a model of the first 1,820 and 30 s from
-scratch (``benchmarks/annotation_sim.py``, ``retrain_2000_s``).
+scratch (``benchmarks/annotation_sim.py``, ``retrain_2000_s``); with 256 units, two
+one-thread jobs on the two cores, 14.0-15.5 s and 26.8-29.8 s. On an idle machine (2 threads,
+with a tag profile) a loop retrain from scratch took 11.5 s on 1% of EWT (20 epochs) and 14.2 s on
+10% (8 epochs), a Train 23.0 s and 34.9 s (with 128 units at 1%: 7.9 s for the loop's 20 epochs).
 """
 
 from __future__ import annotations
