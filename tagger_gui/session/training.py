@@ -141,8 +141,8 @@ def training_task(
         tokens = sum(s.tagged_count for s in data.train)
         settings = train_config(config, tokens)
         if settings != config:
-            report(Stage(f"settings scaled to {tokens:,} tagged words: {settings.num_layers} LSTM layer(s), "
-                         f"{settings.epochs} epochs, batches of {settings.batch_size}"))
+            report(Stage(f"settings scaled to {tokens:,} tagged words: {settings.num_layers} LSTM layer(s) of "
+                         f"{settings.hidden_dim} units, {settings.epochs} epochs, batches of {settings.batch_size}"))
         vectors = None
         if cache is not None and not warm:
             vectors = cache.vectors(data.untagged, settings.raw_dim, lambda text: report(Stage(text)), stop.is_set)

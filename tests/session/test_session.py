@@ -41,14 +41,20 @@ def test_a_first_model_is_adopted_and_saved_beside_the_project(session, tmp_path
 
 
 def test_a_train_scaled_to_the_data_says_what_it_chose(session):
+    from tagger_gui.ml.config import TrainConfig
+    from tagger_gui.ml.schedule import TIERS
     from tagger_gui.session.training import Stage
 
     events = []
     outcome = train(session, events, scale_to_data=True, max_minutes=None)
     config = outcome.result.tagger.config
-    assert (config.num_layers, config.epochs, config.scale_to_data) == (1, 20, False)  # under 5,000 words
+    tier = TIERS[0]  # under 5,000 words
+    assert (config.num_layers, config.hidden_dim, config.epochs, config.batch_size, config.scale_to_data) == (
+        tier.num_layers, tier.hidden_dim, tier.train_epochs, tier.batch_size, False)
+    assert (config.hidden_dim, config.epochs) != (TrainConfig().hidden_dim, TrainConfig().epochs)
     said = [e.text for e in events if isinstance(e, Stage)]
-    assert said and said[0].startswith("settings scaled to") and "20 epochs, batches of 16" in said[0]
+    assert said and said[0].startswith("settings scaled to")
+    assert f"{tier.num_layers} LSTM layer(s) of {tier.hidden_dim} units, {tier.train_epochs} epochs, batches of {tier.batch_size}" in said[0]
 
 
 def test_a_worse_model_does_not_replace_the_current_one(session):
