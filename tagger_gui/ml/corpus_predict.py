@@ -25,7 +25,8 @@ CHUNK_WORDS = 25_000
 """Words (whole sentences) predicted between two progress reports / stop checks: about half a second on 2 cores."""
 
 STREAM_WORDS = 100_000
-"""Words a streamed file is tagged in at least: the chunks read from it are joined up to this.
+"""Words a streamed file is tagged in at least: the chunks read from it are joined up to this
+(and a rest of the file no larger than the group joins it: ``cli_predict.tagging_groups``).
 
 ``Tagger.predict`` batches sentences of one length together, which pays in a large
 group. Tagging EWT train in-process (2 threads, median of 3) in consecutive groups of
