@@ -11,8 +11,15 @@ mean predictions for the untagged words), both counted in its seconds. Sizes up 
 with several seeds. Reported: dev accuracy (the epoch is chosen on dev), test accuracy,
 training seconds (the vectors are learned once, cached like the app caches them, and timed apart).
 
+With ``--retrain`` each size also times the model in the loop's retrain on those sentences,
+as the window's Assist runs it (``ml.schedule.scaled_config``, seed 1): from a model of all
+but the last ``LAST_ROUND`` sentences, the tag profile of the untagged text (timed apart),
+then a retrain from scratch (the loop's first model, or one whose shape changed) and a
+warm start from that model (the loop's usual retrain). EWT dev picks the epoch there, where
+the window holds out a share of the tagged sentences.
+
     .venv/bin/python benchmarks/learning_curve.py [--data DIR] [--json OUT] [--plot OUT.png]
-        [--sizes 1,2,5,10,25,50,100] [--seeds 3] [--threads 2] [--self-train-upto 10]
+        [--sizes 1,2,5,10,25,50,100] [--seeds 3] [--threads 2] [--self-train-upto 10] [--retrain]
 """
 
 from __future__ import annotations
@@ -32,8 +39,9 @@ sys.path.insert(0, str(ROOT))
 from tagger_gui.core.formats import read_file  # noqa: E402
 from tagger_gui.ml.config import preset_config  # noqa: E402
 from tagger_gui.ml.raw_vectors import learn_vectors  # noqa: E402
-from tagger_gui.ml.schedule import train_config  # noqa: E402
+from tagger_gui.ml.schedule import scaled_config, train_config  # noqa: E402
 from tagger_gui.ml.self_training import fit_with_own_profile  # noqa: E402
+from tagger_gui.ml.tag_profile import predicted_profile  # noqa: E402
 from tagger_gui.ml.training import Trainer  # noqa: E402
 from tagger_gui.session.untagged import MIN_COUNT  # noqa: E402
 
@@ -42,6 +50,8 @@ from benchmarks.plotting import Panel, save_panels  # noqa: E402
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ud-english-ewt"
 PERCEPTRON = {"1": 74.5, "5": 83.8, "10": 87.3}
 """An averaged perceptron's EWT dev accuracy at these sizes (issue 15's table), for comparison."""
+LAST_ROUND = 20
+"""Sentences the loop's timed retrain adds to its previous model (the window retrains after every 20)."""
 
 
 def _args() -> argparse.Namespace:
@@ -55,6 +65,7 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--preset", default="default")
     parser.add_argument("--self-train-upto", type=float, default=10.0,
                         help="train twice with the untagged text up to this size in percent (0: never)")
+    parser.add_argument("--retrain", action="store_true", help="also time the loop's retrains at each size")
     return parser.parse_args()
 
 
@@ -72,6 +83,33 @@ def _run(part, dev, test, base, vectors, seed: int, threads: int, untagged=None)
         "epochs": config.epochs,
         "layers": config.num_layers,
     }
+
+
+def _timed(work):
+    """``(work(), seconds)``."""
+    start = time.perf_counter()
+    return work(), time.perf_counter() - start
+
+
+def _loop_retrains(part, dev, base, vectors, untagged, threads: int) -> dict:
+    """Seconds (and dev accuracy) of the loop's retrains on ``part``: from scratch and warm-started."""
+    base = base.replace(seed=1)
+    earlier = part[: max(1, len(part) - LAST_ROUND)]
+    previous = Trainer(scaled_config(base, sum(s.tagged_count for s in earlier)), threads=threads).fit(
+        earlier, dev, raw_vectors=vectors)
+    profile, profile_seconds = _timed(lambda: predicted_profile(previous.tagger, untagged))
+    tokens = sum(s.tagged_count for s in part)
+    scratch, scratch_seconds = _timed(lambda: Trainer(scaled_config(base, tokens), threads=threads).fit(
+        part, dev, raw_vectors=vectors, tag_profile=profile))
+    warm, warm_seconds = _timed(lambda: Trainer(scaled_config(base, tokens, warm=True), threads=threads).fit(
+        part, dev, start_from=previous.tagger, raw_vectors=vectors, tag_profile=profile))
+    row = {"profile_seconds": round(profile_seconds, 2), "scratch_seconds": round(scratch_seconds, 2),
+           "warm_seconds": round(warm_seconds, 2), "scratch_dev": round(100 * scratch.best_dev_accuracy, 2),
+           "warm_dev": round(100 * warm.best_dev_accuracy, 2)}
+    print(f"      the loop's retrain on {len(part)} sentences: from scratch {scratch_seconds:.1f} s "
+          f"(dev {row['scratch_dev']:.2f}), warm-started from {len(earlier)} {warm_seconds:.1f} s "
+          f"(dev {row['warm_dev']:.2f}), + {profile_seconds:.1f} s for the tag profile", flush=True)
+    return row
 
 
 def _mean(runs: list[dict], key: str) -> float:
@@ -95,6 +133,8 @@ def _size_row(size: str, train, dev, test, base, vectors, args) -> dict:
               f"  {row[variant + '_seconds']:6.1f} s  (dev per seed: {per_seed})", flush=True)
     row["seconds"] = row["with_raw_seconds"]
     row["self_trained"] = untagged is not None
+    if args.retrain:
+        row["retrain"] = _loop_retrains(part, dev, base, vectors, [s.words for s in train], args.threads)
     return row
 
 
