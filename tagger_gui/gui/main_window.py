@@ -326,4 +326,5 @@ class MainWindow(QMainWindow):
         self.counts_label.setText(
             f"{stats.sentences:,} sentences  ·  {stats.words:,} words  ·  {stats.percent_tagged:.1f}% tagged"
         )
+        self.training_panel.set_tagged_words(stats.tagged)
 

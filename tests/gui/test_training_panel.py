@@ -124,6 +124,24 @@ def test_scaling_to_the_data_greys_out_the_settings_it_chooses(qtbot):
     assert "Before training: learning word vectors…" in panel.log.toPlainText()
 
 
+def test_the_note_under_scaling_says_what_a_train_would_use_for_the_tagged_words(qtbot):
+    from tagger_gui.ml.schedule import TIERS, train_config
+
+    panel = make_panel(qtbot)
+    panel.show()
+    assert not panel.scale_note.isVisible()  # nothing known about the project yet
+    panel.set_tagged_words(2_000)
+    expected = train_config(panel.config(), 2_000)
+    assert panel.scale_note.isVisible()
+    assert panel.scale_note.text() == (f"For 2,000 tagged words a Train uses 1 LSTM layer of {expected.hidden_dim} units,"
+                                       f" {expected.epochs} epochs, batches of {expected.batch_size}.")
+    assert expected.epochs == TIERS[0].train_epochs and str(panel.config().hidden_dim) not in panel.scale_note.text()
+    panel.set_tagged_words(TIERS[-1].max_tokens + 1)
+    assert "more than scaling covers" in panel.scale_note.text()
+    panel._editors["scale_to_data"].setChecked(False)
+    assert not panel.scale_note.isVisible()
+
+
 def test_the_neighbours_tags_setting_is_shown_with_its_help_and_can_be_switched_off(qtbot):
     panel = make_panel(qtbot)
     editor = panel._editors["tag_neighbours"]

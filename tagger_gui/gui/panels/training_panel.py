@@ -17,6 +17,7 @@ from tagger_gui.core.data_split import DevChoice
 from tagger_gui.gui.panels.loss_plot import LossPlot
 from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRECISIONS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import available_devices
+from tagger_gui.ml.schedule import tier_for, train_config
 from tagger_gui.ml.progress import Progress, ending_label, ending_sentence, start_sentence
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
 from tagger_gui.session.training import LossPoints, Stage
@@ -80,6 +81,7 @@ class TrainingPanel(QWidget):
         self._editors: dict[str, QWidget] = {}
         self._base = preset_config("default")
         self._run: TrainingInfo | None = None  # the run shown, as announced when it started
+        self._tagged_words: int | None = None  # the project's, for the note on what scaling chooses
         self._wheel_guard = WheelGuard(self)
         splitter = QSplitter(Qt.Orientation.Vertical)
         settings = QScrollArea(widgetResizable=True)  # lets the dock shrink on small screens
@@ -110,6 +112,9 @@ class TrainingPanel(QWidget):
             editor.setToolTip(TrainConfig.help(name))
             self._editors[name] = editor
             form.addRow(_LABELS.get(name, name.replace("_", " ").capitalize()), editor)
+            if name == "scale_to_data":
+                self.scale_note = QLabel(wordWrap=True, enabled=False)
+                form.addRow("", self.scale_note)
         self._editors["scale_to_data"].toggled.connect(self._on_scale_toggled)
         form.addRow("Dev sentences", self._build_dev_choice())
         self.device_box = QComboBox()
@@ -223,6 +228,7 @@ class TrainingPanel(QWidget):
         self.fraction_box.setValue(config.dev_fraction)
         index = self.device_box.findData(config.device)
         self.device_box.setCurrentIndex(max(index, 0))
+        self._show_scale_note()
 
     @staticmethod
     def _value(editor: QWidget):
@@ -247,6 +253,29 @@ class TrainingPanel(QWidget):
             editor.setEnabled(not scaled)
             editor.setToolTip("Chosen from the number of tagged words while “Scale to the data” is on (the log"
                               " says what was chosen)." if scaled else TrainConfig.help(name))
+        self._show_scale_note()
+
+    def set_tagged_words(self, count: int) -> None:
+        """The project's tagged words now: the note under “Scale to the data” says what a Train would use."""
+        if count != self._tagged_words:
+            self._tagged_words = count
+            self._show_scale_note()
+
+    def _show_scale_note(self) -> None:
+        """Say what scaling chooses for the project's tagged words (the greyed fields keep the preset's values)."""
+        count = self._tagged_words
+        scaled = self._editors["scale_to_data"].isChecked()
+        self.scale_note.setVisible(scaled and count is not None)
+        if not scaled or count is None:
+            return
+        if tier_for(count) is None:
+            self.scale_note.setText(f"{count:,} tagged words: more than scaling covers, a Train uses the settings below.")
+            return
+        config = train_config(self._base.replace(scale_to_data=True), count)
+        layers = "1 LSTM layer" if config.num_layers == 1 else f"{config.num_layers} LSTM layers"
+        self.scale_note.setText(
+            f"For {count:,} tagged words a Train uses {layers} of {config.hidden_dim} units, {config.epochs} epochs,"
+            f" batches of {config.batch_size}.")
 
     def _on_preset_changed(self, name: str) -> None:
         self._apply_config(preset_config(name, device=self.device_box.currentData() or "auto"))
