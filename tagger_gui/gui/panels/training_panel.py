@@ -17,8 +17,8 @@ from tagger_gui.core.data_split import DevChoice
 from tagger_gui.gui.panels.loss_plot import LossPlot
 from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRECISIONS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import available_devices
-from tagger_gui.ml.schedule import tier_for, train_config
 from tagger_gui.ml.progress import Progress, ending_label, ending_sentence, start_sentence
+from tagger_gui.ml.schedule import tier_for, train_config
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
 from tagger_gui.session.training import LossPoints, Stage
 
