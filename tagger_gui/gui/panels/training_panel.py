@@ -268,6 +268,9 @@ class TrainingPanel(QWidget):
         self.scale_note.setVisible(scaled and count is not None)
         if not scaled or count is None:
             return
+        if count == 0:
+            self.scale_note.setText("Nothing is tagged yet: scaling will choose the settings once sentences are.")
+            return
         if tier_for(count) is None:
             self.scale_note.setText(f"{count:,} tagged words: more than scaling covers, a Train uses the settings below.")
             return
