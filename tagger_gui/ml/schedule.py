@@ -128,3 +128,9 @@ def scaled_config(base: TrainConfig, tagged_tokens: int, *, warm: bool = False, 
 def train_config(base: TrainConfig, tagged_tokens: int) -> TrainConfig:
     """The settings of an explicit Train on ``tagged_tokens`` tagged words: scaled when ``base.scale_to_data``."""
     return scaled_config(base, tagged_tokens, full=True) if base.scale_to_data else base
+
+
+def describe_scaled(config: TrainConfig) -> str:
+    """What scaling chose in ``config``, in words: "1 LSTM layer of 256 units, 40 epochs, batches of 16"."""
+    layers = "1 LSTM layer" if config.num_layers == 1 else f"{config.num_layers} LSTM layers"
+    return f"{layers} of {config.hidden_dim} units, {config.epochs} epochs, batches of {config.batch_size}"

@@ -19,7 +19,7 @@ from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.progress import RunClock
 from tagger_gui.ml.runtime import freeze_long_lived
-from tagger_gui.ml.schedule import train_config
+from tagger_gui.ml.schedule import describe_scaled, train_config
 from tagger_gui.ml.tag_profile import predicted_profile
 from tagger_gui.ml.training import BatchInfo, EpochSummary, Trainer, TrainingHooks, TrainingInfo, TrainResult
 from tagger_gui.session.jobs import Report, Throttle
@@ -141,8 +141,7 @@ def training_task(
         tokens = sum(s.tagged_count for s in data.train)
         settings = train_config(config, tokens)
         if settings != config:
-            report(Stage(f"settings scaled to {tokens:,} tagged words: {settings.num_layers} LSTM layer(s) of "
-                         f"{settings.hidden_dim} units, {settings.epochs} epochs, batches of {settings.batch_size}"))
+            report(Stage(f"settings scaled to {tokens:,} tagged words: {describe_scaled(settings)}"))
         vectors = None
         if cache is not None and not warm:
             vectors = cache.vectors(data.untagged, settings.raw_dim, lambda text: report(Stage(text)), stop.is_set)

@@ -54,7 +54,8 @@ def test_a_train_scaled_to_the_data_says_what_it_chose(session):
     assert (config.hidden_dim, config.epochs) != (TrainConfig().hidden_dim, TrainConfig().epochs)
     said = [e.text for e in events if isinstance(e, Stage)]
     assert said and said[0].startswith("settings scaled to")
-    chosen = f"{tier.num_layers} LSTM layer(s) of {tier.hidden_dim} units, {tier.train_epochs} epochs"
+    assert tier.num_layers == 1
+    chosen = f"1 LSTM layer of {tier.hidden_dim} units, {tier.train_epochs} epochs"
     assert f"{chosen}, batches of {tier.batch_size}" in said[0]
 
 

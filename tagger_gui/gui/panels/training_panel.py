@@ -18,7 +18,7 @@ from tagger_gui.gui.panels.loss_plot import LossPlot
 from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRECISIONS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import available_devices
 from tagger_gui.ml.progress import Progress, ending_label, ending_sentence, start_sentence
-from tagger_gui.ml.schedule import tier_for, train_config
+from tagger_gui.ml.schedule import describe_scaled, tier_for, train_config
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
 from tagger_gui.session.training import LossPoints, Stage
 
@@ -275,10 +275,7 @@ class TrainingPanel(QWidget):
             self.scale_note.setText(f"{count:,} tagged words: more than scaling covers, a Train uses the settings below.")
             return
         config = train_config(self._base.replace(scale_to_data=True), count)
-        layers = "1 LSTM layer" if config.num_layers == 1 else f"{config.num_layers} LSTM layers"
-        self.scale_note.setText(
-            f"For {count:,} tagged words a Train uses {layers} of {config.hidden_dim} units, {config.epochs} epochs,"
-            f" batches of {config.batch_size}.")
+        self.scale_note.setText(f"For {count:,} tagged words a Train uses {describe_scaled(config)}.")
 
     def _on_preset_changed(self, name: str) -> None:
         self._apply_config(preset_config(name, device=self.device_box.currentData() or "auto"))
