@@ -42,7 +42,7 @@ def add_predict_arguments(p: argparse.ArgumentParser, column_type) -> None:
     p.add_argument("--column", type=column_type, default="upos")
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", choices=PRECISIONS,
-                   help="fp32, bf16 (where the hardware computes it) or auto (bf16 on a CPU with AMX); "
+                   help="fp32, bf16 (where the hardware computes it) or auto (bf16 on a CPU with AMX or AVX512-BF16); "
                         "default: the model's setting")
     p.add_argument("--engine", choices=ENGINES, default="local",
                    help="local: this process; ray: Ray Data workers (pip install 'tagger-gui[cluster]')")

@@ -118,6 +118,7 @@ def test_a_bf16_copy_tags_close_to_fp32_and_is_made_again_when_the_weights_chang
 
 
 def test_auto_chooses_bf16_only_where_listed_and_supported(monkeypatch):
+    original_bf16_supported = precision.bf16_supported
     monkeypatch.setattr(precision, "AUTO_BF16_DEVICES", frozenset({"cpu"}))
     monkeypatch.setattr(precision, "bf16_supported", lambda device: False)
     assert precision.training_dtype("auto", CPU) is None
@@ -134,11 +135,14 @@ def test_auto_chooses_bf16_only_where_listed_and_supported(monkeypatch):
     def capabilities(*found):
         return lambda: {name: True for name in found}
 
-    monkeypatch.setattr(torch.cpu, "get_capabilities", capabilities("avx512_bf16"))
-    assert precision.tagging_dtype("auto", CPU) is None  # bf16 tagging was measured faster with AMX
-    monkeypatch.setattr(torch.cpu, "get_capabilities", capabilities("avx512_bf16", "amx_bf16"))
-    assert precision.tagging_dtype("auto", CPU) == torch.bfloat16
-    assert precision.tagging_dtype("fp32", CPU) is None
+    monkeypatch.setattr(precision, "bf16_supported", original_bf16_supported)
+    monkeypatch.setattr(torch.cpu, "get_capabilities", capabilities())
+    assert precision.tagging_dtype("auto", CPU) is None  # emulated bf16 would be slower than fp32
+    for found in (("avx512_bf16",), ("amx_bf16",), ("avx512_bf16", "amx_bf16")):  # measured faster with either
+        monkeypatch.setattr(torch.cpu, "get_capabilities", capabilities(*found))
+        assert precision.tagging_dtype("auto", CPU) == torch.bfloat16
+        assert precision.tagging_dtype("fp32", CPU) is None
+    assert precision.tagging_dtype("auto", torch.device("meta")) is None  # auto tags in bf16 on CPUs only
 
 
 def test_precision_is_validated_and_old_settings_without_it_load_as_auto():
