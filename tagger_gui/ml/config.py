@@ -63,6 +63,10 @@ class TrainConfig:
     word_dropout: float = _field(
         0.25, "Replace a training word by <unk> with probability a/(a + count): teaches the unknown-word vector."
     )
+    raw_dropout: float = _field(
+        0.1, "With untagged-text vectors, replace a training word's vector by the one of words the untagged text"
+        " lacks, with this probability: teaches the tagger how to tag words it meets only when tagging.",
+    )
     optimizer: str = _field("adam", "'adam' or 'sgd'.")
     lr: float = _field(0.004, "Learning rate (the starting one with a schedule).")
     lr_schedule: str = _field(
@@ -121,6 +125,7 @@ class TrainConfig:
             (0 <= self.tag_neighbours <= 1000, "tag_neighbours", "in [0, 1000]"),
             (0.0 <= self.dropout < 1.0, "dropout", "in [0, 1)"),
             (self.word_dropout >= 0.0, "word_dropout", ">= 0"),
+            (0.0 <= self.raw_dropout < 1.0, "raw_dropout", "in [0, 1)"),
             (self.lr > 0, "lr", "> 0"),
             (min(self.batch_size, self.epochs, self.min_freq, self.eval_every) >= 1,
              "batch_size/epochs/min_freq/eval_every", ">= 1"),

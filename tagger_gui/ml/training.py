@@ -26,6 +26,7 @@ from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows, 
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.distributed import World, shared_vocab_and_model
+from tagger_gui.ml.input_dropout import drop_inputs, word_drop_probabilities
 from tagger_gui.ml.precision import autocast, training_dtype
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.raw_vectors import RawVectors
@@ -35,7 +36,7 @@ from tagger_gui.ml.threads import ThreadTuner
 from tagger_gui.ml.training_events import (  # noqa: F401 - re-exported: the trainer's public vocabulary
     BatchInfo, EpochSummary, StopSignal, TrainingHooks, TrainingInfo, TrainResult, stop_check,
 )
-from tagger_gui.ml.vocab import PAD, UNK, Vocab
+from tagger_gui.ml.vocab import PAD, Vocab
 from tagger_gui.ml.warm_start import vocab_and_model
 
 
@@ -187,7 +188,7 @@ class Trainer:
         data = self._encode(train, table, vocab)
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
         run = _Run(
-            tagger, self._optimizer(model), table, data, dev, self._word_drop_probabilities(vocab, device),
+            tagger, self._optimizer(model), table, data, dev, word_drop_probabilities(vocab, self.config.word_dropout, device),
             rng, stop_check(should_stop), self._deadline(), tuner, recent=LastCheckpoints(config.average_last),
             net=model if self.world is None else self.world.wrap(model), world=self.world, dtype=dtype,
         )
@@ -247,16 +248,6 @@ class Trainer:
             return torch.optim.Adam(params, lr=self.config.lr, fused=True)
         except (RuntimeError, TypeError):
             return torch.optim.Adam(params, lr=self.config.lr)
-
-    def _word_drop_probabilities(self, vocab: Vocab, device: torch.device) -> torch.Tensor | None:
-        """Per-word probability ``a / (a + count)`` of being replaced by ``UNK`` in training."""
-        alpha = self.config.word_dropout
-        if alpha <= 0:
-            return None
-        counts = torch.tensor(vocab.word_counts, dtype=torch.float32)
-        probs = alpha / (alpha + counts)
-        probs[[PAD, UNK]] = 0.0
-        return probs.to(device)
 
     def _deadline(self) -> float | None:
         minutes = self.config.max_minutes
@@ -342,9 +333,8 @@ class Trainer:
         rows, lengths = pad_rows([run.data.rows[i] for i in batch], PAD)
         gold, _ = pad_rows([run.data.tags[i] for i in batch], IGNORE)
         inputs = run.table.inputs(rows, lengths, device)
-        if run.drop is not None:
-            dropped = torch.rand(inputs.word_ids.shape, device=device) < run.drop[inputs.word_ids]
-            inputs.word_ids = inputs.word_ids.masked_fill(dropped, UNK)
+        has_raw = getattr(model, "raw_embedding", None) is not None
+        drop_inputs(inputs, run.drop, self.config.raw_dropout if has_raw else 0.0)
         with autocast(device, run.dtype):  # the weights and their gradients stay fp32
             log_probs = run.net(inputs)
             # cross_entropy's log_softmax leaves log-probabilities unchanged; it is used for its label smoothing.
