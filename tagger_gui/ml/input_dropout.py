@@ -30,8 +30,8 @@ from tagger_gui.ml.batching import ModelInputs
 from tagger_gui.ml.vocab import PAD, UNK, Vocab
 
 
-def word_drop_probabilities(vocab: Vocab, alpha: float, device: torch.device) -> torch.Tensor | None:
-    """Per word of ``vocab``, the probability ``alpha / (alpha + count)`` of becoming ``UNK`` (``None`` if ``alpha`` is 0)."""
+def word_drop_rates(vocab: Vocab, alpha: float, device: torch.device) -> torch.Tensor | None:
+    """Per word of ``vocab``, its probability ``alpha / (alpha + count)`` of becoming ``UNK`` (``None``: no dropout)."""
     if alpha <= 0:
         return None
     counts = torch.tensor(vocab.word_counts, dtype=torch.float32)

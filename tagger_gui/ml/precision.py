@@ -86,7 +86,7 @@ def training_dtype(precision: str, device: torch.device) -> torch.dtype | None:
 
 
 def tagging_dtype(precision: str, device: torch.device) -> torch.dtype | None:
-    """The dtype tagging computes in: bf16 where the device has it and ``precision`` is ``bf16``, or ``auto`` on a CPU."""
+    """The dtype tagging computes in: bf16 where the device has it, for ``precision`` ``bf16`` or ``auto`` on a CPU."""
     wanted = precision == "bf16" or (precision == "auto" and device.type == "cpu")
     return torch.bfloat16 if wanted and bf16_supported(device) else None
 

@@ -26,7 +26,7 @@ from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows, 
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.distributed import World, shared_vocab_and_model
-from tagger_gui.ml.input_dropout import drop_inputs, word_drop_probabilities
+from tagger_gui.ml.input_dropout import drop_inputs, word_drop_rates
 from tagger_gui.ml.precision import autocast, training_dtype
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.ml.raw_vectors import RawVectors
@@ -188,7 +188,7 @@ class Trainer:
         data = self._encode(train, table, vocab)
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
         run = _Run(
-            tagger, self._optimizer(model), table, data, dev, word_drop_probabilities(vocab, self.config.word_dropout, device),
+            tagger, self._optimizer(model), table, data, dev, word_drop_rates(vocab, config.word_dropout, device),
             rng, stop_check(should_stop), self._deadline(), tuner, recent=LastCheckpoints(config.average_last),
             net=model if self.world is None else self.world.wrap(model), world=self.world, dtype=dtype,
         )

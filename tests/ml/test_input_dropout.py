@@ -52,7 +52,11 @@ def test_words_are_dropped_by_their_count():
 def test_training_drops_vectors_only_where_the_model_has_them(monkeypatch):
     rates = []
     original = training.drop_inputs
-    monkeypatch.setattr(training, "drop_inputs", lambda inputs, drop, raw: (rates.append(raw), original(inputs, drop, raw)))
+    def recording(inputs, drop, raw):
+        rates.append(raw)
+        original(inputs, drop, raw)
+
+    monkeypatch.setattr(training, "drop_inputs", recording)
     vectors = learn_vectors(untagged(), dim=4)
     Trainer(small_config(epochs=1, raw_dropout=0.2), threads=1).fit(tagged(), raw_vectors=vectors)
     assert rates and set(rates) == {0.2}
