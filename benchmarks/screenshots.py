@@ -101,7 +101,7 @@ def train_models(app, window) -> None:
     window.training_panel.set_config(preset_config("default", epochs=2))
     if not window.training.start():
         raise SystemExit("training did not start")
-    wait_until(app, lambda: not window.training.is_running, what="training")
+    wait_until(app, lambda: session.jobs.is_free and not window.training.is_running, what="training")
     wait_until(app, lambda: session.jobs.is_free and window.assist.store.is_complete, what="the second prediction")
 
 

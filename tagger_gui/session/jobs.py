@@ -178,8 +178,8 @@ class JobSlot:
 
     @property
     def is_free(self) -> bool:
-        """A job the user asks for may start now: nothing runs, or only a preemptible job."""
-        return self.current is None or self.current.preemptible
+        """A job the user asks for may start now: nothing runs, or only a preemptible job that nothing waits on."""
+        return self.current is None or (self.current.preemptible and self._pending is None)
 
     def is_running(self, name: str) -> bool:
         return self.current is not None and self.current.name == name
@@ -204,8 +204,8 @@ class JobSlot:
         if self.current is None:
             self._launch(job)
             return True
-        if not (replace or (self.current.preemptible and not job.preemptible)):
-            return False  # background work never pushes other background work aside
+        if not (replace or (self.current.preemptible and not job.preemptible and self._pending is None)):
+            return False  # background work never pushes other work aside, nor a job waiting for the slot
         self._pending = job
         self.current.stop_event.set()
         return True

@@ -56,6 +56,19 @@ def test_a_preemptible_job_is_cancelled_and_the_new_one_starts_when_it_has_ended
     assert slot.current.name == "training" and len(runner.launched) == 2
 
 
+def test_a_job_waiting_for_a_preemptible_one_to_end_keeps_its_turn():
+    runner, log = ManualRunner(), []
+    slot = JobSlot(runner)
+    slot.start(recording_job("corpus prediction", log, preemptible=True))
+    assert slot.start(recording_job("training", log))
+    assert not slot.is_free  # the slot is promised to the training
+    assert not slot.start(recording_job("evaluation", log))  # refused, not put in the training's place
+    runner.finish(0)
+    assert slot.current.name == "training"
+    runner.finish(1)
+    assert [entry[0] for entry in log] == ["corpus prediction", "training"]
+
+
 def test_replace_cancels_any_job_and_cancel_drops_a_waiting_one():
     runner, log = ManualRunner(), []
     slot = JobSlot(runner)
