@@ -52,6 +52,7 @@ def test_words_are_dropped_by_their_count():
 def test_training_drops_vectors_only_where_the_model_has_them(monkeypatch):
     rates = []
     original = training.drop_inputs
+
     def recording(inputs, drop, raw):
         rates.append(raw)
         original(inputs, drop, raw)
