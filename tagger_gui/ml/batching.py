@@ -92,13 +92,13 @@ class FormTable:
         return np.asarray(rows, dtype=np.int64)
 
     def sentence_rows(self, words: Sequence[str]) -> np.ndarray:
-        """Form rows of a sentence's ``words``, its first word as written inside sentences (``Vocab.as_inside``)."""
-        return self.rows([self.vocab.as_inside(words[0]), *words[1:]] if words else words)
+        """Form rows of a sentence's ``words`` as the tagger reads them (``Vocab.as_read``)."""
+        return self.rows(self.vocab.as_read(words))
 
     def encode(self, sentences: Sequence[Sequence[str]]) -> "Encoded":
         """The form rows of every word of ``sentences``, flat, with each sentence's start and length.
 
-        As ``sentence_rows`` does, each first word is taken as written inside sentences.
+        As ``sentence_rows`` does, each sentence is taken as the tagger reads it (``Vocab.as_read``).
         Each distinct word is looked up once; mapping the words to rows then runs in
         C (``map`` over a dict, ``np.fromiter``): no Python code runs per word.
         """
@@ -106,8 +106,9 @@ class FormTable:
         starts = np.zeros(len(lengths), dtype=np.int64)
         np.cumsum(lengths[:-1], out=starts[1:])
         words = list(chain.from_iterable(sentences))
-        for start in starts[lengths > 0].tolist():
-            words[start] = self.vocab.as_inside(words[start])
+        for sentence, start in zip(sentences, starts.tolist()):
+            if sentence:
+                words[start:start + len(sentence)] = self.vocab.as_read(sentence)
         distinct = list(dict.fromkeys(words))
         row_of = dict(zip(distinct, self.rows(distinct).tolist()))
         rows = np.fromiter(map(row_of.__getitem__, words), dtype=np.int64, count=len(words))

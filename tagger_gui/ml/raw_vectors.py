@@ -12,9 +12,10 @@ and one sparse randomised SVD, so it fits an annotation session; no download and
 no pretrained resource is involved.
 
 The vectors are learned in lower case, so two of their values say how the word is
-written inside sentences (capitalised, all in capitals), and ``capitalised`` lists the
-words written with a capital there: a sentence's first word is read without its capital
-unless it is one of them (``Vocab.as_inside``).
+written inside sentences (capitalised, all in capitals; sentences written as titles,
+``vocab.is_headline``, not counted), and ``capitalised`` lists the words written with a
+capital there: a sentence's first word, and every word of a title, is read without its
+capital unless it is one of them (``Vocab.as_read``).
 
 The tagger gets a word's vector as an extra, frozen input beside its own learned
 embedding (``model.BiLSTMTagger``), so a word tagged once, or never, is tagged
@@ -37,7 +38,7 @@ import torch
 
 from tagger_gui.core.atomic import atomic_write_bytes
 from tagger_gui.core.files import read_regular_bytes
-from tagger_gui.ml.vocab import SPECIALS, raw_form
+from tagger_gui.ml.vocab import SPECIALS, is_headline, raw_form
 
 CONTEXT_WORDS = 2000
 """The most frequent words that serve as contexts (the rest count as one rare-word context)."""
@@ -103,7 +104,7 @@ class RawVectors:
 
 def text_fingerprint(sentences: Iterable[Sequence[str]], dim: int, min_count: int) -> str:
     """A digest of ``sentences`` and the settings: equal digests mean equal vectors."""
-    digest = hashlib.sha256(f"raw-vectors-2 {dim} {min_count} {CONTEXT_WORDS} {OFFSETS}\n".encode())
+    digest = hashlib.sha256(f"raw-vectors-3 {dim} {min_count} {CONTEXT_WORDS} {OFFSETS}\n".encode())
     for words in sentences:
         digest.update("\t".join(words).encode("utf-8", "surrogatepass"))
         digest.update(b"\n")
@@ -171,13 +172,16 @@ def _case_counts(
     """For each word of ``kept``: how often it is seen inside a sentence, capitalised there, and all in capitals.
 
     Counted over its occurrences after a sentence's first word that start with a letter
-    (a sentence's first word is capitalised whatever it is). The vectors are learned
+    (a sentence's first word is capitalised whatever it is), outside sentences written
+    as titles ("Customer Service Agreement"), where every word is. The vectors are learned
     from lower-cased forms, so without these counts "bush" the plant and "Bush" the name
     would look alike; a name is capitalised almost everywhere, a noun almost nowhere.
     """
     row_of = {w: i for i, w in enumerate(kept)}
     seen, capitalised, all_capitals = (np.zeros(len(kept)) for _ in range(3))
     for words, word_forms in zip(sentences, forms):
+        if is_headline(words):
+            continue
         for word, form in zip(words[1:], word_forms[1:]):
             row = row_of.get(form)
             if row is not None and word[:1].isalpha():

@@ -48,6 +48,25 @@ def raw_form(word: str) -> str:
     return _DIGITS.sub("0", word.lower())
 
 
+HEADLINE_SHARE = 0.75
+"""A sentence is written as a title when this share of its longer words (``is_headline``) start with a capital."""
+
+
+def _title_cased(word: str) -> bool:
+    return word[:1].isupper() and not any(c.isupper() for c in word[1:])
+
+
+def is_headline(words: Sequence[str]) -> bool:
+    """Whether a sentence is written as a title ("Fantastic Nova Scotia Cottage"), where a capital says nothing.
+
+    Looks at the words after the first that start with a letter and have four letters or
+    more (titles leave "of", "the", "and" in lower case): at least two, and
+    ``HEADLINE_SHARE`` of them capitalised and otherwise in lower case.
+    """
+    longer = [w for w in words[1:] if len(w) >= 4 and w[0].isalpha()]
+    return len(longer) >= 2 and sum(map(_title_cased, longer)) >= HEADLINE_SHARE * len(longer)
+
+
 @dataclass
 class Vocab:
     """The lookup tables of one model.
@@ -154,6 +173,19 @@ class Vocab:
         if form in self._capitalised or form not in self._raw_index:
             return first_word
         return first_word[0].lower() + first_word[1:]
+
+    def as_read(self, words: Sequence[str]) -> list[str]:
+        """A sentence's words as the tagger reads them: capitals that only mark its start, or a title, dropped.
+
+        The first word goes through ``as_inside``; in a sentence written as a title
+        (``is_headline``: "Customer Service Agreement") so does every capitalised word, since
+        a title's capitals no more say "name" than a sentence start's does.
+        """
+        if not words or self.capitalised is None:
+            return list(words)
+        if is_headline(words):
+            return [self.as_inside(w) if _title_cased(w) else w for w in words]
+        return [self.as_inside(words[0]), *words[1:]]
 
     def word_id(self, word: str) -> int:
         """Index of ``word``: exact form, then lower case (if enabled), else ``UNK``."""

@@ -16,7 +16,7 @@ from tagger_gui.ml.bundle import FORMAT_VERSION, load_bundle, save_bundle
 from tagger_gui.ml.config import preset_config
 from tagger_gui.ml.raw_vectors import RawVectors, learn_vectors, text_fingerprint
 from tagger_gui.ml.training import Trainer
-from tagger_gui.ml.vocab import UNK, Vocab, raw_form
+from tagger_gui.ml.vocab import UNK, Vocab, is_headline, raw_form
 from tagger_gui.ml.warm_start import grown_tagger
 
 NOUNS = ["cat", "dog", "bird", "fish", "horse", "cow", "blick"]
@@ -98,6 +98,43 @@ def test_a_tagger_with_untagged_text_reads_a_capitalised_first_word_as_written_i
     plain = Trainer(small_config(**settings), threads=1).fit(tagged()).tagger  # no untagged text: as written
     capital, lower = plain.predict([["Cat", "runs"], ["cat", "runs"]])
     assert not np.array_equal(capital.log_probs, lower.log_probs)
+
+
+def test_a_sentence_written_as_a_title_is_told_from_one_with_names():
+    assert is_headline("Fantastic Nova Scotia Cottage".split())
+    assert is_headline("The # 1 Newsgroup Service in the World !".split())  # short words and symbols do not count
+    assert not is_headline("Please contact Customer Service today".split())
+    assert not is_headline("We met Mary in Paris today".split())  # 2 of 3 longer words
+    assert is_headline("We met Mary in Paris".split())  # names keep their capitals there all the same (below)
+    assert not is_headline("THE BEST DEALS EVER".split())  # all in capitals: not title case
+    assert not is_headline(["Hello"]) and not is_headline([])
+
+
+def test_capitals_in_a_title_say_nothing_about_names():
+    titles = [["Great", "Horse", "Sleeps", "Quickly"]] * 200  # more often than "horse" in running text
+    vectors = learn_vectors(untagged() + titles + [["we", "visit", "Paris", "and", "NASA"]] * 5, dim=6)
+    assert "horse" not in vectors.capitalised and "sleeps" not in vectors.capitalised  # titles not counted
+    assert "paris" in vectors.capitalised
+    vocab = dataclasses.replace(Vocab.build([["a"]], ["X"]), raw_words=vectors.words, capitalised=vectors.capitalised)
+    assert vocab.as_read(["Great", "Horse", "Sleeps", "Paris", "Zonk"]) == ["Great", "horse", "sleeps", "Paris", "Zonk"]
+    assert vocab.as_read(["Great", "Horse", "runs", "in", "Paris", "today"]) == \
+        ["Great", "Horse", "runs", "in", "Paris", "today"]  # not a title
+    assert vocab.as_read(["The", "CAT", "Sleeps", "Quickly"]) == ["The", "CAT", "sleeps", "quickly"]
+    assert vocab.as_read([]) == []  # "Great", "The": never seen inside a sentence, so kept as written
+    assert Vocab.build([["a"]], ["X"]).as_read(["Great", "Horse", "Food"]) == ["Great", "Horse", "Food"]
+
+
+def test_a_tagger_reads_a_title_as_it_would_read_running_text():
+    text = untagged() + [["we", "visit", "Paris"]] * 5
+    settings = dict(raw_dim=6, epochs=3, shape_features=True)
+    tagger = Trainer(small_config(**settings), threads=1).fit(tagged(), raw_vectors=learn_vectors(text, 6)).tagger
+    title, lower = tagger.predict([["The", "Horse", "Sleeps", "Quickly"], ["The", "horse", "sleeps", "quickly"]])
+    assert np.array_equal(title.log_probs, lower.log_probs)
+    table = tagger.form_table()
+    sentences = [["The", "Horse", "Sleeps", "Quickly"], ["The", "Horse", "sleeps", "in", "Paris"], []]
+    encoded = table.encode(sentences)
+    assert encoded.rows.tolist() == [r for s in sentences for r in table.sentence_rows(s).tolist()]
+    assert table.sentence_rows(sentences[1])[1] != table.rows(["horse"])[0]  # not a title: "Horse" as written
 
 
 def test_the_fingerprint_follows_the_text_and_the_settings():
