@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from tagger_gui.ml.vocab import PAD, Vocab, word_shape
+from tagger_gui.ml.vocab import PAD, Vocab, headline_mask, word_shape
 
 CHAR_ROWS = 4096
 """Forms encoded together by ``FormTable.char_vectors``."""
@@ -106,9 +106,11 @@ class FormTable:
         starts = np.zeros(len(lengths), dtype=np.int64)
         np.cumsum(lengths[:-1], out=starts[1:])
         words = list(chain.from_iterable(sentences))
-        for sentence, start in zip(sentences, starts.tolist()):
-            if sentence:
-                words[start:start + len(sentence)] = self.vocab.as_read(sentence)
+        for start in starts[lengths > 0].tolist():
+            words[start] = self.vocab.as_inside(words[start])
+        if self.vocab.capitalised is not None:
+            for i in np.flatnonzero(headline_mask(words, starts, lengths)).tolist():
+                words[starts[i]:starts[i] + lengths[i]] = self.vocab.as_read(sentences[i])
         distinct = list(dict.fromkeys(words))
         row_of = dict(zip(distinct, self.rows(distinct).tolist()))
         rows = np.fromiter(map(row_of.__getitem__, words), dtype=np.int64, count=len(words))

@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+import numpy as np
+
 PAD = 0
 UNK = 1
 SPECIALS = ["<pad>", "<unk>"]
@@ -56,6 +58,17 @@ def _title_cased(word: str) -> bool:
     return word[:1].isupper() and not any(c.isupper() for c in word[1:])
 
 
+def _headline_vote(word: str) -> int:
+    """What ``word`` says about its sentence being a title: 0 nothing (short, or not a word), 1 no, 2 yes."""
+    if len(word) < 4 or not word[0].isalpha():
+        return 0
+    return 2 if _title_cased(word) else 1
+
+
+def _is_title(voters: int, yes: int | np.ndarray) -> bool | np.ndarray:
+    return (voters >= 2) & (yes >= HEADLINE_SHARE * voters)
+
+
 def is_headline(words: Sequence[str]) -> bool:
     """Whether a sentence is written as a title ("Fantastic Nova Scotia Cottage"), where a capital says nothing.
 
@@ -63,8 +76,26 @@ def is_headline(words: Sequence[str]) -> bool:
     more (titles leave "of", "the", "and" in lower case): at least two, and
     ``HEADLINE_SHARE`` of them capitalised and otherwise in lower case.
     """
-    longer = [w for w in words[1:] if len(w) >= 4 and w[0].isalpha()]
-    return len(longer) >= 2 and sum(map(_title_cased, longer)) >= HEADLINE_SHARE * len(longer)
+    votes = [_headline_vote(w) for w in words[1:]]
+    return bool(_is_title(len(votes) - votes.count(0), votes.count(2)))
+
+
+def headline_mask(words: Sequence[str], starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``is_headline`` of many sentences at once, Python running once per distinct word, not per word.
+
+    Args:
+        words: the words of all the sentences, one after the other.
+        starts, lengths: where each sentence's words are in ``words`` (int64 arrays).
+    """
+    vote_of = {w: _headline_vote(w) for w in set(words)}
+    votes = np.fromiter(map(vote_of.__getitem__, words), dtype=np.int64, count=len(words))
+    votes[starts[lengths > 0]] = 0  # a sentence's first word is capitalised whatever it is
+
+    def per_sentence(values: np.ndarray) -> np.ndarray:
+        totals = np.concatenate([[0], np.cumsum(values)])
+        return totals[starts + lengths] - totals[starts]
+
+    return _is_title(per_sentence(votes > 0), per_sentence(votes == 2))
 
 
 @dataclass
