@@ -65,7 +65,7 @@ def _headline_vote(word: str) -> int:
     return 2 if _title_cased(word) else 1
 
 
-def _is_title(voters: int, yes: int | np.ndarray) -> bool | np.ndarray:
+def _is_title(voters: int | np.ndarray, yes: int | np.ndarray) -> bool | np.ndarray:
     return (voters >= 2) & (yes >= HEADLINE_SHARE * voters)
 
 
