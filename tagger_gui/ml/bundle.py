@@ -48,9 +48,9 @@ from tagger_gui.ml.vocab import Vocab
 FORMAT = "tagger-gui-model"
 FORMAT_VERSION = 3
 """Version 2: the vocabulary may hold ``capitalised`` (how a sentence's first word and a title are read,
-``Vocab.as_read``), which a program reading version 1 would ignore and so tag differently. Version 3: it may hold ``neighbour_tags``
-(the untagged-text vectors go on with their neighbours' tags, ``ml.neighbour_tags``), which older programs would
-not size for. A model is written with the lowest version that holds it (``format_version``)."""
+``Vocab.as_read``), which a program reading version 1 would ignore and so tag differently. Version 3: it may hold
+``neighbour_tags`` (the untagged-text vectors go on with their neighbours' tags, ``ml.neighbour_tags``), which older
+programs would not size for. A model is written with the lowest version that holds it (``format_version``)."""
 WEIGHTS_NAME = "model.safetensors"
 META_NAME = "model.json"
 
