@@ -25,7 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from tagger_gui.ml.vocab import PAD, Vocab, headline_mask, word_shape
+from tagger_gui.ml.vocab import PAD, Vocab, headline_mask, headline_vote, word_shape
 
 CHAR_ROWS = 4096
 """Forms encoded together by ``FormTable.char_vectors``."""
@@ -75,6 +75,7 @@ class FormTable:
         self._word_ids: list[int] = [PAD]
         self._shape_ids: list[int] = [PAD]
         self._raw_ids: list[int] = [PAD]
+        self._votes: list[int] = [0]  # ``headline_vote`` of each form
         self._chars: list[list[int]] = [[]]
         self._suffix_ids: list[list[int]] = [[PAD] * suffix_length]
         self._tensors: tuple[torch.Tensor, ...] | None = None
@@ -108,12 +109,13 @@ class FormTable:
         words = list(chain.from_iterable(sentences))
         for start in starts[lengths > 0].tolist():
             words[start] = self.vocab.as_inside(words[start])
-        if self.vocab.capitalised is not None:
-            for i in np.flatnonzero(headline_mask(words, starts, lengths)).tolist():
-                words[starts[i]:starts[i] + lengths[i]] = self.vocab.as_read(sentences[i])
         distinct = list(dict.fromkeys(words))
         row_of = dict(zip(distinct, self.rows(distinct).tolist()))
         rows = np.fromiter(map(row_of.__getitem__, words), dtype=np.int64, count=len(words))
+        if self.vocab.capitalised is not None:  # titles (rare) read word by word: ``Vocab.as_read``
+            titles = headline_mask(np.asarray(self._votes, dtype=np.int64)[rows], starts, lengths)
+            for i in np.flatnonzero(titles).tolist():
+                rows[starts[i]:starts[i] + lengths[i]] = self.sentence_rows(sentences[i])
         return Encoded(rows, starts, lengths)
 
     def _add(self, word: str) -> int:
@@ -123,6 +125,7 @@ class FormTable:
             self._word_ids.append(self.vocab.word_id(word))
             self._shape_ids.append(word_shape(word))
             self._raw_ids.append(self.vocab.raw_id(word))
+            self._votes.append(headline_vote(word))
             self._chars.append(self.vocab.char_ids(word, self.max_chars))
             self._suffix_ids.append(self.vocab.suffix_ids(word, self.suffix_length))
             self._tensors = None

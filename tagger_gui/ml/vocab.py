@@ -58,7 +58,7 @@ def _title_cased(word: str) -> bool:
     return word[:1].isupper() and not any(c.isupper() for c in word[1:])
 
 
-def _headline_vote(word: str) -> int:
+def headline_vote(word: str) -> int:
     """What ``word`` says about its sentence being a title: 0 nothing (short, or not a word), 1 no, 2 yes."""
     if len(word) < 4 or not word[0].isalpha():
         return 0
@@ -76,19 +76,19 @@ def is_headline(words: Sequence[str]) -> bool:
     more (titles leave "of", "the", "and" in lower case): at least two, and
     ``HEADLINE_SHARE`` of them capitalised and otherwise in lower case.
     """
-    votes = [_headline_vote(w) for w in words[1:]]
+    votes = [headline_vote(w) for w in words[1:]]
     return bool(_is_title(len(votes) - votes.count(0), votes.count(2)))
 
 
-def headline_mask(words: Sequence[str], starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """``is_headline`` of many sentences at once, Python running once per distinct word, not per word.
+def headline_mask(votes: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``is_headline`` of many sentences at once, from their words' ``headline_vote``.
 
     Args:
-        words: the words of all the sentences, one after the other.
-        starts, lengths: where each sentence's words are in ``words`` (int64 arrays).
+        votes: the votes of the words of all the sentences, one after the other (int64);
+            those of first words are ignored.
+        starts, lengths: where each sentence's words are in ``votes`` (int64 arrays).
     """
-    vote_of = {w: _headline_vote(w) for w in set(words)}
-    votes = np.fromiter(map(vote_of.__getitem__, words), dtype=np.int64, count=len(words))
+    votes = votes.copy()
     votes[starts[lengths > 0]] = 0  # a sentence's first word is capitalised whatever it is
 
     def per_sentence(values: np.ndarray) -> np.ndarray:

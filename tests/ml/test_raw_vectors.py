@@ -16,7 +16,7 @@ from tagger_gui.ml.bundle import FORMAT_VERSION, load_bundle, save_bundle
 from tagger_gui.ml.config import preset_config
 from tagger_gui.ml.raw_vectors import RawVectors, learn_vectors, text_fingerprint
 from tagger_gui.ml.training import Trainer
-from tagger_gui.ml.vocab import UNK, Vocab, headline_mask, is_headline, raw_form
+from tagger_gui.ml.vocab import UNK, Vocab, headline_mask, headline_vote, is_headline, raw_form
 from tagger_gui.ml.warm_start import grown_tagger
 
 NOUNS = ["cat", "dog", "bird", "fish", "horse", "cow", "blick"]
@@ -112,7 +112,7 @@ def test_a_sentence_written_as_a_title_is_told_from_one_with_names():
                                      "Noida Location not Gurgaon Location", "THE BEST DEALS EVER")]
     lengths = np.array([len(s) for s in sentences])
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    mask = headline_mask([w for s in sentences for w in s], starts, lengths)
+    mask = headline_mask(np.array([headline_vote(w) for s in sentences for w in s], dtype=np.int64), starts, lengths)
     assert mask.tolist() == [is_headline(s) for s in sentences] == [True, False, False, False, True, False]
 
 
