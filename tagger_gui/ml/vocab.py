@@ -51,7 +51,7 @@ def raw_form(word: str) -> str:
 
 
 HEADLINE_SHARE = 0.75
-"""A sentence is written as a title when this share of its longer words (``is_headline``) start with a capital."""
+"""A sentence is written as a title when this share of its longer words (``is_headline``) are title-cased."""
 
 
 def _title_cased(word: str) -> bool:
