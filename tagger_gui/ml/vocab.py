@@ -51,7 +51,11 @@ def raw_form(word: str) -> str:
 
 
 HEADLINE_SHARE = 0.75
-"""A sentence is written as a title when this share of its longer words (``is_headline``) are title-cased."""
+"""A sentence is written as a title when this share of its longer words (``is_headline``) are title-cased.
+
+EWT dev at 5% tagged (a Train as ``benchmarks/learning_curve.py`` runs it, seeds 1-2): 0.75 gave
+91.83 / 91.82, 0.6 91.66 / 91.76, 0.9 91.76 / 91.82.
+"""
 
 
 def _title_cased(word: str) -> bool:
