@@ -35,7 +35,8 @@ from tagger_gui.core.formats import read_file  # noqa: E402
 from tagger_gui.core.project import Project  # noqa: E402
 from tagger_gui.core.resources import sample_project_path  # noqa: E402
 from tagger_gui.ml.config import preset_config  # noqa: E402
-from tagger_gui.ml.training import Trainer, TrainingHooks, TrainingInfo, warm_up  # noqa: E402
+from tagger_gui.ml.runtime import warm_up  # noqa: E402
+from tagger_gui.ml.training import Trainer, TrainingHooks, TrainingInfo  # noqa: E402
 
 EWT_TRAIN = ROOT.parent / "shared/data/ud-english-ewt/en_ewt-ud-train.conllu"
 TARGET = 0.45

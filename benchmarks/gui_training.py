@@ -34,7 +34,8 @@ from tagger_gui.ml.runtime import freeze_long_lived  # noqa: E402
 from tagger_gui.session.jobs import Job, JobSlot  # noqa: E402
 from tagger_gui.session.training import TrainingData, training_task  # noqa: E402
 from tagger_gui.ml.config import preset_config  # noqa: E402
-from tagger_gui.ml.training import Trainer, TrainingHooks, warm_up  # noqa: E402
+from tagger_gui.ml.runtime import warm_up  # noqa: E402
+from tagger_gui.ml.training import Trainer, TrainingHooks  # noqa: E402
 
 TICK_MS = 10
 

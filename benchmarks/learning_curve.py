@@ -5,7 +5,8 @@ trained as an explicit Train in the app trains it (the ``default`` preset scaled
 data, ``ml.schedule.train_config``), once on the tagged sentences only and once with
 word vectors learned from the whole of train's text as untagged text (``ml.raw_vectors``:
 the tagged sentences and the rest, their tags unused), which is what the window does
-with a project of that corpus. With the untagged text a run trains twice up to
+with a project of that corpus; that run also learns from the untagged sentences
+(``ml.cross_view``, as a Train does). With the untagged text a run trains twice up to
 ``--self-train-upto`` percent (``ml.self_training``: the second model gets the first one's
 mean predictions for the untagged words), both counted in its seconds. Sizes up to 10% run
 with several seeds. Reported: dev accuracy (the epoch is chosen on dev), test accuracy,
@@ -69,11 +70,12 @@ def _args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _run(part, dev, test, base, vectors, seed: int, threads: int, untagged=None) -> dict:
-    """One training run; with ``untagged`` (word lists) it trains twice (``fit_with_own_profile``)."""
+def _run(part, dev, test, base, vectors, seed: int, threads: int, untagged=None, self_train=False) -> dict:
+    """One training run, learning from ``untagged`` (word lists) too; ``self_train``: twice (``fit_with_own_profile``)."""
     config = train_config(base.replace(seed=seed), sum(s.tagged_count for s in part))
     start = time.perf_counter()
-    result = fit_with_own_profile(Trainer(config, threads=threads), part, dev, untagged, raw_vectors=vectors)
+    result = fit_with_own_profile(Trainer(config, threads=threads), part, dev, untagged, self_train=self_train,
+                                  raw_vectors=vectors)
     seconds = time.perf_counter() - start
     return {
         "dev": 100 * result.best_dev_accuracy,
@@ -121,9 +123,11 @@ def _size_row(size: str, train, dev, test, base, vectors, args) -> dict:
     part = train[:count]
     seeds = range(1, args.seeds + 1) if float(size) <= 10 else range(1, 2)
     row: dict = {"sentences": count, "tokens": sum(len(s.words) for s in part)}
-    untagged = [s.words for s in train] if float(size) <= args.self_train_upto else None
+    untagged = [s.words for s in train]
+    self_train = float(size) <= args.self_train_upto
     for variant, raw in (("tagged_only", None), ("with_raw", vectors)):
-        runs = [_run(part, dev, test, base, raw, seed, args.threads, untagged if raw else None) for seed in seeds]
+        runs = [_run(part, dev, test, base, raw, seed, args.threads, untagged if raw else None, self_train)
+                for seed in seeds]
         row[variant] = round(_mean(runs, "dev"), 2)
         row[variant + "_test"] = round(_mean(runs, "test"), 2)
         row[variant + "_seconds"] = round(_mean(runs, "seconds"), 1)
@@ -132,7 +136,7 @@ def _size_row(size: str, train, dev, test, base, vectors, args) -> dict:
         print(f"{size:>4}% {count:>6} sentences {variant:<11} dev {row[variant]:6.2f}  test {row[variant + '_test']:6.2f}"
               f"  {row[variant + '_seconds']:6.1f} s  (dev per seed: {per_seed})", flush=True)
     row["seconds"] = row["with_raw_seconds"]
-    row["self_trained"] = untagged is not None
+    row["self_trained"] = self_train
     if args.retrain:
         row["retrain"] = _loop_retrains(part, dev, base, vectors, [s.words for s in train], args.threads)
     return row

@@ -330,7 +330,8 @@ def _train(args: argparse.Namespace) -> int:
     world = join_from_environment(config.device)
     config = config if world is None else config.replace(device=world.device)
     try:
-        vectors, profiled = _untagged_inputs(args, train, config)
+        vectors, untagged = _untagged_inputs(args, train, config)
+        self_train = _self_train(args, vectors, config)
     except UntaggedTextError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return 1
@@ -338,8 +339,8 @@ def _train(args: argparse.Namespace) -> int:
     failure = None
     try:
         with _stop_on_ctrl_c() as stop, _naming_the_rank(world):
-            result = fit_with_own_profile(Trainer(config, hooks, world=world), train, dev, profiled,
-                                          should_stop=stop, raw_vectors=vectors)  # once without a profile
+            result = fit_with_own_profile(Trainer(config, hooks, world=world), train, dev, untagged,
+                                          self_train=self_train, should_stop=stop, raw_vectors=vectors)
     except RankFailure as error:
         failure = error
     finally:
@@ -356,8 +357,8 @@ def _train(args: argparse.Namespace) -> int:
 def _untagged_inputs(
     args: argparse.Namespace, train: list[Sentence], config: TrainConfig
 ) -> tuple[RawVectors | None, list[Sequence[str]] | None]:
-    """The word vectors of the untagged text (TRAIN's words and ``--raw``), and with ``--self-train`` its
-    sentences to profile (``None`` where there is nothing to put a profile in: a note says so).
+    """The word vectors of the untagged text (TRAIN's words and ``--raw``) and its sentences (``None``
+    where they teach nothing: no vectors, and no untagged sentence to learn from, ``ml.cross_view``).
 
     Raises ``UntaggedTextError`` naming a raw text file that cannot be read.
     """
@@ -366,14 +367,19 @@ def _untagged_inputs(
     if args.raw and vectors is None:
         print(f"{PROG}: note: too little untagged text to learn word vectors from; training without them",
               file=sys.stderr)
-    if not args.self_train:
+    if vectors is None and not (config.cross_view > 0 and (args.raw or any(not s.tagged_count for s in train))):
         return vectors, None
-    if vectors is None or not config.tag_neighbours:
+    return vectors, untagged.read()
+
+
+def _self_train(args: argparse.Namespace, vectors: RawVectors | None, config: TrainConfig) -> bool:
+    """Whether to train twice (``--self-train``); a note says why not where the run cannot."""
+    if args.self_train and (vectors is None or not config.tag_neighbours):
         print(f"{PROG}: note: --self-train puts the first model's view of the untagged words in the vectors' tag "
               "columns, and this run has none (untagged-text vectors and neighbours' tags); training once",
               file=sys.stderr)
-        return vectors, None
-    return vectors, untagged.read()
+        return False
+    return args.self_train
 
 
 def _save_result(result: TrainResult, args: argparse.Namespace, config: TrainConfig) -> int:

@@ -170,7 +170,7 @@ def run_window(file: str | None = None, screenshot: str | None = None, tag_colum
         code = _screenshot_and_quit(app, window, screenshot)
     else:
         from tagger_gui.gui.autosave import offer_recovery
-        from tagger_gui.ml.training import warm_up
+        from tagger_gui.ml.runtime import warm_up
 
         threading.Thread(target=warm_up, name="torch-warm-up").start()  # while the user looks at the window
         offer_recovery(window, window.document, window.autosave.store)

@@ -57,6 +57,12 @@ class TrainConfig:
         10, "With untagged-text vectors, extend each word's vector by the tags of its this many nearest tagged"
             " words (0 = do not): a word never tagged is tagged like the tagged words it resembles.",
     )
+    cross_view: float = _field(
+        0.0, "With untagged sentences, learn from them too: small taggers that see only a word's left or right"
+        " context learn, on untagged sentences, to agree with the whole tagger, which trains the layers they"
+        " share (cross-view training); the weight of that loss (0 = off). Each step then also reads a batch of"
+        " untagged sentences.",
+    )
     lowercase: bool = _field(True, "Look words up in lower case (the spelling encoder still sees the case).")
     min_freq: int = _field(1, "Words seen fewer times than this in training are treated as unknown.")
     dropout: float = _field(0.33, "Dropout on the LSTM inputs and outputs (0 = none).")
@@ -126,6 +132,7 @@ class TrainConfig:
             (0.0 <= self.dropout < 1.0, "dropout", "in [0, 1)"),
             (self.word_dropout >= 0.0, "word_dropout", ">= 0"),
             (0.0 <= self.raw_dropout < 1.0, "raw_dropout", "in [0, 1)"),
+            (0.0 <= self.cross_view <= 100.0, "cross_view", "in [0, 100]"),
             (self.lr > 0, "lr", "> 0"),
             (min(self.batch_size, self.epochs, self.min_freq, self.eval_every) >= 1,
              "batch_size/epochs/min_freq/eval_every", ">= 1"),

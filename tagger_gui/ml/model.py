@@ -172,10 +172,18 @@ class BiLSTMTagger(nn.Module):
         self.output = nn.Linear(out_width, n_tags)
 
     def forward(self, inputs: ModelInputs) -> torch.Tensor:
-        x = self.features(inputs)
-        for lstm in self.lstms:
-            x = self.dropout(run_lstm(lstm, x, inputs.lengths))
-        return F.log_softmax(self.output(x.to(self.output.weight.dtype)), dim=-1)
+        return self.scores(self.dropout(self.layer_states(inputs)[-1]))
+
+    def layer_states(self, inputs: ModelInputs) -> list[torch.Tensor]:
+        """Each LSTM layer's output ``[B, L, H or 2H]``, before its dropout."""
+        states = [run_lstm(self.lstms[0], self.features(inputs), inputs.lengths)]
+        for lstm in self.lstms[1:]:
+            states.append(run_lstm(lstm, self.dropout(states[-1]), inputs.lengths))
+        return states
+
+    def scores(self, states: torch.Tensor) -> torch.Tensor:
+        """``[B, L, tags]`` log-probabilities from the last LSTM layer's output."""
+        return F.log_softmax(self.output(states.to(self.output.weight.dtype)), dim=-1)
 
     def features(self, inputs: ModelInputs) -> torch.Tensor:
         """``[B, L, width]``: every word's features (word, untagged-text vector, spelling, shape), after dropout."""

@@ -43,6 +43,18 @@ def configure_torch() -> None:
     torch.set_flush_denormal(True)
 
 
+def warm_up() -> None:
+    """Pay PyTorch's one-time start-up costs now (about 0.7 s here).
+
+    Creating the first optimizer imports large parts of PyTorch lazily, and those
+    imports hold the interpreter lock long enough to freeze a window for a third
+    of a second. The app calls this at launch, so a later training run starts smoothly.
+    """
+    import torch
+
+    torch.optim.Adam([torch.zeros(1, requires_grad=True)])
+
+
 def configure_ui_process() -> None:
     """Settings for a process that shows the window and trains in a thread beside it."""
     sys.setswitchinterval(UI_SWITCH_INTERVAL_S)

@@ -93,6 +93,9 @@ TIERS = (
 )
 """The rows of the module's table, smallest first; above the last one ``base`` applies."""
 
+TRAIN_CROSS_VIEW = 1.0
+"""An explicit Train at every row learns from the untagged sentences too (``ml.cross_view``); a retrain does not."""
+
 
 def tier_for(tagged_tokens: int) -> Tier | None:
     """The table row for ``tagged_tokens`` tagged words (``None``: more than the last row, use the preset)."""
@@ -120,6 +123,7 @@ def scaled_config(base: TrainConfig, tagged_tokens: int, *, warm: bool = False, 
         batch_size=tier.batch_size,
         eval_every=tier.eval_every,
         max_minutes=base.max_minutes if full else tier.max_minutes,
+        cross_view=TRAIN_CROSS_VIEW if full else 0.0,
         patience=0,
         scale_to_data=False,
     )

@@ -24,6 +24,7 @@ from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.averaging import LastCheckpoints
 from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows, rank_share
 from tagger_gui.ml.config import TrainConfig
+from tagger_gui.ml.cross_view import CrossView, cross_view_for
 from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.distributed import World, shared_vocab_and_model
 from tagger_gui.ml.input_dropout import drop_inputs, word_drop_rates
@@ -38,16 +39,6 @@ from tagger_gui.ml.training_events import (  # noqa: F401 - re-exported: the tra
 )
 from tagger_gui.ml.vocab import PAD, Vocab
 from tagger_gui.ml.warm_start import vocab_and_model
-
-
-def warm_up() -> None:
-    """Pay PyTorch's one-time start-up costs now (about 0.7 s here).
-
-    Creating the first optimizer imports large parts of PyTorch lazily, and those
-    imports hold the interpreter lock long enough to freeze a window for a third
-    of a second. The app calls this at launch, so a later training run starts smoothly.
-    """
-    torch.optim.Adam([torch.zeros(1, requires_grad=True)])
 
 
 @dataclass
@@ -81,6 +72,8 @@ class _Run:
     world: World | None = None
     dtype: torch.dtype | None = None
     """The autocast dtype of the forward pass and loss (``ml.precision``); ``None``: fp32."""
+    cross_view: CrossView | None = None
+    """The untagged sentences each step also learns from (``ml.cross_view``), if any."""
     started: float = dataclasses.field(default_factory=time.monotonic)
     behind_time: bool = False
     step: int = 0
@@ -120,6 +113,7 @@ class Trainer:
         start_from: Tagger | None = None,
         raw_vectors: RawVectors | None = None,
         tag_profile: TagProfile | None = None,
+        untagged: Sequence[Sequence[str]] | None = None,
     ) -> TrainResult:
         """Train on the tagged tokens of ``train``; pick the best epoch on ``dev``.
 
@@ -128,13 +122,14 @@ class Trainer:
         met in the data. ``start_from``: go on from that tagger's weights, its vocabulary grown
         for the new data (``ml.warm_start``). ``raw_vectors``: word vectors learned from untagged
         text (``ml.raw_vectors``), a frozen input of a new model (a warm start keeps ``start_from``'s);
-        ``tag_profile``: a model's mean predictions for their words, in their tag columns (``ml.tag_profile``).
+        ``tag_profile``: a model's mean predictions for their words, in their tag columns (``ml.tag_profile``);
+        ``untagged``: sentences (word lists) to learn from as well (``ml.cross_view``; not under DDP).
 
         Raises:
             TrainingError: no training sentence has a tagged token, the device is
                 unavailable, or the loss stopped being a finite number.
         """
-        run = self._prepare(train, dev, tagset, should_stop, start_from, raw_vectors, tag_profile)
+        run = self._prepare(train, dev, tagset, should_stop, start_from, raw_vectors, tag_profile, untagged)
         history: list[EpochSummary] = []
         try:
             for epoch in range(1, self.config.epochs + 1):
@@ -165,6 +160,7 @@ class Trainer:
         should_stop: StopSignal | None,
         start_from: Tagger | None = None,
         raw_vectors: RawVectors | None = None, tag_profile: TagProfile | None = None,
+        untagged: Sequence[Sequence[str]] | None = None,
     ) -> _Run:
         """Seed, split, build the vocabulary, encode the data and the model; calls ``on_start``."""
         config = self.config
@@ -186,27 +182,33 @@ class Trainer:
         model = model.to(device)
         table = FormTable(vocab, config.max_word_chars, config.suffix_length)
         data = self._encode(train, table, vocab)
+        cross_view = cross_view_for(model, untagged, (*train, *dev), table, config, device) if not self.world else None
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
         run = _Run(
-            tagger, self._optimizer(model), table, data, dev, word_drop_rates(vocab, config.word_dropout, device),
+            tagger, self._optimizer(model, cross_view), table, data, dev, word_drop_rates(vocab, config.word_dropout, device),
             rng, stop_check(should_stop), self._deadline(), tuner, recent=LastCheckpoints(config.average_last),
             net=model if self.world is None else self.world.wrap(model), world=self.world, dtype=dtype,
+            cross_view=cross_view,
         )
         tuner.start()
-        self.hooks.on_start(TrainingInfo(
-            train_sentences=len(train),
-            train_words=data.words,
-            dev_sentences=len(dev),
-            tags=len(vocab.tags),
-            batches_per_epoch=len(self._batches(run, None)),
-            parameters=sum(p.numel() for p in model.parameters()),
-            device=str(device),
-            epochs=config.epochs,
-            time_limit_minutes=config.max_minutes,
-            threads=tuner.describe(),
-            precision="fp32" if dtype is None else "bf16",
-        ))
+        self.hooks.on_start(self._info(run, len(train)))
         return run
+
+    def _info(self, run: _Run, train_sentences: int) -> TrainingInfo:
+        """What ``on_start`` tells about the run about to start."""
+        return TrainingInfo(
+            train_sentences=train_sentences,
+            train_words=run.data.words,
+            dev_sentences=len(run.dev),
+            tags=len(run.tagger.vocab.tags),
+            batches_per_epoch=len(self._batches(run, None)),
+            parameters=sum(p.numel() for p in run.tagger.model.parameters()),
+            device=str(run.tagger.device),
+            epochs=self.config.epochs,
+            time_limit_minutes=self.config.max_minutes,
+            threads=run.tuner.describe(),
+            precision="fp32" if run.dtype is None else "bf16",
+        )
 
     def _device(self) -> tuple[torch.device, torch.dtype | None]:
         """The device to train on and the autocast dtype there (``None``: fp32); ``TrainingError`` if unavailable."""
@@ -240,8 +242,9 @@ class Trainer:
         lengths = np.array([len(r) for r in rows], dtype=np.int64)
         return _Data(rows, tags, lengths, int(lengths.sum()))
 
-    def _optimizer(self, model: torch.nn.Module) -> torch.optim.Optimizer:
+    def _optimizer(self, model: torch.nn.Module, cross_view: CrossView | None) -> torch.optim.Optimizer:
         params = [p for p in model.parameters() if p.requires_grad]
+        params += [] if cross_view is None else list(cross_view.heads.parameters())
         if self.config.optimizer == "sgd":
             return torch.optim.SGD(params, lr=self.config.lr)
         try:  # fused Adam is markedly faster on CPU (see MEASURED.md); not every device has it
@@ -342,14 +345,22 @@ class Trainer:
                 log_probs.flatten(0, 1), gold.to(device).flatten(),
                 ignore_index=IGNORE, label_smoothing=self.config.label_smoothing,
             )
-        value = loss.item()
-        if math.isfinite(value):
+            value = loss.item()  # what is reported: the tagged sentences' loss
+            if run.cross_view is not None:
+                loss = loss + self.config.cross_view * self._untagged_loss(run)
+        if math.isfinite(loss.item()):
             run.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if self.config.clip > 0:
                 torch.nn.utils.clip_grad_norm_(model.parameters(), self.config.clip)
             run.optimizer.step()
         return value
+
+    def _untagged_loss(self, run: _Run) -> torch.Tensor:
+        """The cross-view loss (``ml.cross_view``) on the next batch of untagged sentences."""
+        inputs = run.table.inputs(run.cross_view.next_rows(), None, run.tagger.device)
+        drop_inputs(inputs, run.drop, self.config.raw_dropout if run.tagger.model.raw_embedding is not None else 0.0)
+        return run.cross_view.loss(run.tagger.model, inputs)
 
     def _set_learning_rate(self, epoch: int, progress: float, run: _Run) -> None:
         """Apply ``config.lr_schedule`` at ``progress`` (0..1) through ``epoch``."""

@@ -151,7 +151,7 @@ def training_task(
             profile = predicted_profile(previous, data.untagged.sentences)
         result = Trainer(settings, ReportingHooks(report)).fit(
             data.train, data.dev, tagset=data.tagset, should_stop=stop, start_from=start_from, raw_vectors=vectors,
-            tag_profile=profile)
+            tag_profile=profile, untagged=data.untagged.sentences)
         return compare_with(previous, result, data.dev)
 
     return task
