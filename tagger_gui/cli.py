@@ -59,7 +59,7 @@ from tagger_gui.ml.distributed import (
     rank_failure,
 )
 from tagger_gui.ml.metrics import Evaluation
-from tagger_gui.ml.progress import RunClock, ending_sentence, start_sentence
+from tagger_gui.ml.progress import RunClock, data_text, ending_sentence, start_sentence
 from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.ray_predict import RayEngineError
 from tagger_gui.ml.schedule import train_config
@@ -244,9 +244,7 @@ class _ProgressHooks(TrainingHooks):
 
     def on_start(self, info: TrainingInfo) -> None:
         self.info, self._clock = info, RunClock.for_run(info)
-        tqdm.write(f"training on {info.train_sentences} sentences ({info.train_words} words), "
-                   f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, "
-                   f"device {info.device}{' in bf16' if info.precision == 'bf16' else ''}{', ' + info.threads if info.threads else ''}", file=sys.stderr)
+        tqdm.write(f"training on {data_text(info)}, device {info.device}{' in bf16' if info.precision == 'bf16' else ''}{', ' + info.threads if info.threads else ''}", file=sys.stderr)
         tqdm.write(start_sentence(info), file=sys.stderr)
 
     def on_batch_end(self, info: BatchInfo) -> None:

@@ -72,8 +72,7 @@ class _Run:
     world: World | None = None
     dtype: torch.dtype | None = None
     """The autocast dtype of the forward pass and loss (``ml.precision``); ``None``: fp32."""
-    cross_view: CrossView | None = None
-    """The untagged sentences each step also learns from (``ml.cross_view``), if any."""
+    cross_view: CrossView | None = None  # the untagged sentences each step also learns from (``ml.cross_view``)
     started: float = dataclasses.field(default_factory=time.monotonic)
     behind_time: bool = False
     step: int = 0
@@ -208,6 +207,7 @@ class Trainer:
             time_limit_minutes=self.config.max_minutes,
             threads=run.tuner.describe(),
             precision="fp32" if run.dtype is None else "bf16",
+            untagged_sentences=0 if run.cross_view is None else len(run.cross_view),
         )
 
     def _device(self) -> tuple[torch.device, torch.dtype | None]:

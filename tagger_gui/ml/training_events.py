@@ -25,6 +25,7 @@ class TrainingInfo:
     time_limit_minutes: float | None = None
     threads: str = ""  # the CPU threads chosen, in words: "1 thread on 2 cores (other programs use 1.0 cores)"
     precision: str = "fp32"  # what the forward pass computes in: "fp32" or "bf16" (``TrainConfig.precision`` resolved)
+    untagged_sentences: int = 0  # the untagged sentences it learns from as well (``ml.cross_view``)
 
 
 @dataclass

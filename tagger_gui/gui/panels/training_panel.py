@@ -17,7 +17,7 @@ from tagger_gui.core.data_split import DevChoice
 from tagger_gui.gui.panels.loss_plot import LossPlot
 from tagger_gui.ml.config import CHAR_ENCODERS, OPTIMIZERS, PRECISIONS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import available_devices
-from tagger_gui.ml.progress import Progress, ending_label, ending_sentence, start_sentence
+from tagger_gui.ml.progress import Progress, data_text, ending_label, ending_sentence, start_sentence
 from tagger_gui.ml.schedule import describe_scaled, tier_for, train_config
 from tagger_gui.ml.training import EpochSummary, TrainingInfo, TrainResult
 from tagger_gui.session.training import LossPoints, Stage
@@ -313,9 +313,7 @@ class TrainingPanel(QWidget):
         self.speed_label.setText("")
         threads = f" ({info.threads})" if info.threads else ""
         self.log.appendPlainText(
-            f"Training on {info.train_sentences} sentences ({info.train_words} words), "
-            f"{info.dev_sentences} dev sentences, {info.tags} tags, {info.parameters:,} parameters, "
-            f"on {info.device}{' in bf16' if info.precision == 'bf16' else ''}{threads}."
+            f"Training on {data_text(info)}, on {info.device}{' in bf16' if info.precision == 'bf16' else ''}{threads}."
         )
         self.log.appendPlainText(start_sentence(info))
 
