@@ -67,7 +67,6 @@ class CrossView:
         encoded = table.encode(kept)
         self.rows = [encoded.rows[start:start + length] for start, length in zip(encoded.starts, encoded.lengths)]
         self.lengths = encoded.lengths
-        self.table = table
         self.batch_size = batch_size
         self.rng = np.random.default_rng([seed, 1])
         with torch.random.fork_rng(devices=[]):
