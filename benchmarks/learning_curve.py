@@ -71,7 +71,7 @@ def _args() -> argparse.Namespace:
 
 
 def _run(part, dev, test, base, vectors, seed: int, threads: int, untagged=None, self_train=False) -> dict:
-    """One training run, learning from ``untagged`` (word lists) too; ``self_train``: twice (``fit_with_own_profile``)."""
+    """One run, learning from ``untagged`` (word lists) too; ``self_train``: twice (``fit_with_own_profile``)."""
     config = train_config(base.replace(seed=seed), sum(s.tagged_count for s in part))
     start = time.perf_counter()
     result = fit_with_own_profile(Trainer(config, threads=threads), part, dev, untagged, self_train=self_train,

@@ -244,7 +244,9 @@ class _ProgressHooks(TrainingHooks):
 
     def on_start(self, info: TrainingInfo) -> None:
         self.info, self._clock = info, RunClock.for_run(info)
-        tqdm.write(f"training on {data_text(info)}, device {info.device}{' in bf16' if info.precision == 'bf16' else ''}{', ' + info.threads if info.threads else ''}", file=sys.stderr)
+        precision = " in bf16" if info.precision == "bf16" else ""
+        threads = f", {info.threads}" if info.threads else ""
+        tqdm.write(f"training on {data_text(info)}, device {info.device}{precision}{threads}", file=sys.stderr)
         tqdm.write(start_sentence(info), file=sys.stderr)
 
     def on_batch_end(self, info: BatchInfo) -> None:

@@ -62,7 +62,7 @@ class CrossView:
         self, sentences: Sequence[Sequence[str]], table: FormTable, hidden_dim: int, n_tags: int,
         batch_size: int, seed: int, device: torch.device,
     ) -> None:
-        """Its own random numbers (``seed``): the tagged batches and the model's first steps are those of a run without."""
+        """Draws its own random numbers (``seed``): a run's tagged batches and first step stay as without it."""
         kept = [words for words in sentences if 1 < len(words) <= MAX_LENGTH]
         encoded = table.encode(kept)
         self.rows = [encoded.rows[start:start + length] for start, length in zip(encoded.starts, encoded.lengths)]
@@ -108,5 +108,6 @@ def cross_view_for(
         return None
     tagged = {tuple(sentence.words) for sentence in known if sentence.tagged_count}
     sentences = [words for words in untagged if tuple(words) not in tagged]
-    view = CrossView(sentences, table, lstms[0].hidden_size, model.output.out_features, config.batch_size, config.seed, device)
+    view = CrossView(
+        sentences, table, lstms[0].hidden_size, model.output.out_features, config.batch_size, config.seed, device)
     return view if len(view) else None

@@ -117,7 +117,7 @@ def _epochs_text(count: int) -> str:
 
 
 def data_text(info: TrainingInfo) -> str:
-    """What a run trains on, in words: "627 sentences (12,731 words) and 11,857 untagged ones, 2,001 dev sentences, ..."."""
+    """What a run trains on, in words: "627 sentences (12,731 words) and 11,857 untagged ones, 2,001 dev ..."."""
     untagged = f" and {info.untagged_sentences:,} untagged ones" if info.untagged_sentences else ""
     return (f"{info.train_sentences:,} sentences ({info.train_words:,} words){untagged}, {info.dev_sentences:,} dev"
             f" sentences, {info.tags} tags, {info.parameters:,} parameters")

@@ -8,23 +8,24 @@ epoch. ``scaled_config(base, tokens)`` keeps ``base``'s features (character CNN,
 suffixes, shapes, dropout, learning rate...) and sets the size and schedule from this
 table (``tokens`` = tagged words to train on):
 
-| tagged words  | layers | hidden | epochs | epochs (warm start) | epochs (Train) | batch | dev every | time limit | untagged sentences |
-| ------------- | ------ | ------ | ------ | ------------------- | -------------- | ----- | --------- | ---------- | ------------------ |
-| up to 5,000   | 1      | 256    | 16     | 6                   | 40             | 16    | 20 epochs | 1 min      | 1 (Train only)     |
-| up to 20,000  | 1      | 256    | 12     | 5                   | 25             | 32    | 4 epochs  | 1 min      | 0.5 (Train only)   |
-| up to 60,000  | 1      | 256    | 8      | 4                   | 20             | 64    | 4 epochs  | 1 min      | 0.5 (Train only)   |
-| up to 150,000 | 1      | 256    | 12     | 3                   | 25             | 64    | 3 epochs  | 5 min      | 0.5 (Train only)   |
-| more          | ``base`` unchanged (the full-data preset)                                                                          |
+| tagged words  | layers | hidden | epochs | warm epochs | Train epochs | batch | dev every | time limit | untagged |
+| ------------- | ------ | ------ | ------ | ----------- | ------------ | ----- | --------- | ---------- | -------- |
+| up to 5,000   | 1      | 256    | 16     | 6           | 40           | 16    | 20 epochs | 1 min      | 1        |
+| up to 20,000  | 1      | 256    | 12     | 5           | 25           | 32    | 4 epochs  | 1 min      | 0.5      |
+| up to 60,000  | 1      | 256    | 8      | 4           | 20           | 64    | 4 epochs  | 1 min      | 0.5      |
+| up to 150,000 | 1      | 256    | 12     | 3           | 25           | 64    | 3 epochs  | 5 min      | 0.5      |
+| more          | ``base`` unchanged (the full-data preset)                                                         |
 
-The loop's retrains (``epochs``, ``epochs (warm start)``) must be done in seconds;
-an explicit Train (``full=True``: ``epochs (Train)``, and ``base``'s time limit)
-may take a minute or two for the best model at that size, and learns from the
-project's untagged sentences as well (``ml.cross_view``; the last column is the weight
-of that loss), which costs it about twice the time. Weight 1 against 0.5 (EWT dev, a
-Train as ``benchmarks/learning_curve.py`` runs it, one thread, seeds 1-3): 1% 89.39
-against 89.31, 2% 90.57 against 90.51, 5% 92.01 against 92.25, 10% 92.96 against 93.03;
-2 lost at 5% and 10% (91.87 and 92.77 against 91.92 and 92.93, seed 1). Measured on EWT (dev accuracy,
-one thread, with word vectors from the rest of train as untagged text): 1,254
+The loop's retrains (``epochs``; ``warm epochs``: a warm start) must be done in seconds;
+an explicit Train (``full=True``: ``Train epochs``, and ``base``'s time limit) may take
+a minute or two for the best model at that size, and learns from the project's untagged
+sentences as well (``ml.cross_view``; ``untagged``: the weight of that loss,
+``TrainConfig.cross_view``), which costs it about twice the time. Weight 1 against 0.5
+(EWT dev, a Train as ``benchmarks/learning_curve.py`` runs it, one thread, seeds 1-3):
+1% 89.39 against 89.31, 2% 90.57 against 90.51, 5% 92.01 against 92.25, 10% 92.96
+against 93.03; 2 lost at 5% and 10% (91.87 and 92.77 against 91.92 and 92.93, seed 1).
+
+Measured on EWT (dev accuracy, one thread, with word vectors from the rest of train as untagged text): 1,254
 tagged sentences reached 90.9% after the loop's 8 epochs and 91.9% after 20 (a
 second LSTM layer: 90.9%); 627 sentences 89.8% after 12 epochs and 90.3% after 25;
 125 sentences 86.4% after 20 epochs and no better after 40. Below 5,000 words the loop

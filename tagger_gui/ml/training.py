@@ -183,11 +183,11 @@ class Trainer:
         data = self._encode(train, table, vocab)
         cross_view = cross_view_for(model, untagged, (*train, *dev), table, config, device) if not self.world else None
         tagger = Tagger(model, vocab, config, frozenset(w for s in train for w in s.words))
+        drop = word_drop_rates(vocab, config.word_dropout, device)
         run = _Run(
-            tagger, self._optimizer(model, cross_view), table, data, dev, word_drop_rates(vocab, config.word_dropout, device),
-            rng, stop_check(should_stop), self._deadline(), tuner, recent=LastCheckpoints(config.average_last),
-            net=model if self.world is None else self.world.wrap(model), world=self.world, dtype=dtype,
-            cross_view=cross_view,
+            tagger, self._optimizer(model, cross_view), table, data, dev, drop, rng, stop_check(should_stop),
+            self._deadline(), tuner, recent=LastCheckpoints(config.average_last), dtype=dtype,
+            net=model if self.world is None else self.world.wrap(model), world=self.world, cross_view=cross_view,
         )
         tuner.start()
         self.hooks.on_start(self._info(run, len(train)))
