@@ -12,6 +12,7 @@ from tagger_gui.ml import raw_vectors
 from tagger_gui.ml.config import preset_config
 from tagger_gui.ml.neighbour_tags import SCALE
 from tagger_gui.ml.tag_profile import predicted_profile
+from tagger_gui.ml.training import TrainingInfo
 from tagger_gui.session import untagged as untagged_module
 from tagger_gui.session.jobs import InlineRunner
 from tagger_gui.session.session import Session
@@ -132,3 +133,19 @@ def test_stop_while_reading_a_large_file_learns_nothing(tmp_path, learned, monke
     asked = iter([False, True])
     assert VectorCache().vectors(UntaggedText([], [raw]), 4, stages.append, lambda: next(asked, True)) is None
     assert learned == [] and stages[1].startswith("reading big.txt (")
+
+
+def test_a_train_learns_from_the_projects_untagged_sentences_and_says_how_many(tmp_path, learned):
+    sentences = tagged() + [Sentence.from_words(words) for words in untagged(300)]
+    session = Session(Project(Corpus(sentences, TagSet(["DET", "NOUN", "VERB", "ADV"]))), InlineRunner(),
+                      data_folder=tmp_path)
+    config = preset_config("default", embedding_dim=8, hidden_dim=8, char_hidden=8, epochs=1, raw_dim=4,
+                           scale_to_data=False, max_minutes=None, device="cpu")
+    events = []
+    for weight in (1.0, 0.0):
+        session.start_training(config.replace(cross_view=weight), session.training_data(), on_event=events.append,
+                               on_done=lambda _: None, on_failed=lambda *error: pytest.fail(str(error)))
+    starts = [event for event in events if isinstance(event, TrainingInfo)]
+    tagged_words = {tuple(s.words) for s in tagged()}
+    new = [words for words in untagged(300) if tuple(words) not in tagged_words]  # a few repeat a tagged sentence
+    assert 250 < len(new) and [info.untagged_sentences for info in starts] == [len(new), 0]
