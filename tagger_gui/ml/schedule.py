@@ -142,5 +142,5 @@ def train_config(base: TrainConfig, tagged_tokens: int) -> TrainConfig:
 def describe_scaled(config: TrainConfig) -> str:
     """What scaling chose in ``config``, in words: "1 LSTM layer of 256 units, 40 epochs, batches of 16, ..."."""
     layers = "1 LSTM layer" if config.num_layers == 1 else f"{config.num_layers} LSTM layers"
-    untagged = ", learning from the untagged sentences too" if config.cross_view > 0 else ""
+    untagged = ", learning from any untagged sentences too" if config.cross_view > 0 else ""
     return f"{layers} of {config.hidden_dim} units, {config.epochs} epochs, batches of {config.batch_size}{untagged}"

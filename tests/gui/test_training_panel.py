@@ -135,7 +135,7 @@ def test_the_note_under_scaling_says_what_a_train_would_use_for_the_tagged_words
     assert panel.scale_note.isVisible()
     assert panel.scale_note.text() == (f"For 2,000 tagged words a Train uses 1 LSTM layer of {expected.hidden_dim} units,"
                                        f" {expected.epochs} epochs, batches of {expected.batch_size},"
-                                       " learning from the untagged sentences too.")
+                                       " learning from any untagged sentences too.")
     assert expected.epochs == TIERS[0].train_epochs and str(panel.config().hidden_dim) not in panel.scale_note.text()
     panel.set_tagged_words(0)
     assert panel.scale_note.text().startswith("Nothing is tagged yet")
