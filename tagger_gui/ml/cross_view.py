@@ -1,13 +1,14 @@
 """Cross-view training: the tagger learns from untagged sentences too (Clark et al. 2018).
 
-On an untagged sentence the tagger's own predictions (no gradient flows into them)
-are the targets of four small auxiliary taggers, each of which sees part of what the
-first BiLSTM layer sees (a second layer mixes both sides): its forward states alone
-(the word and the words to its left), its backward states alone (the word and those
-to its right), the forward state of the word before (only the words to the left) and
-the backward state of the word after (only those to the right). Learning to agree with the full view trains what they share
-(word and character embeddings, the LSTM) on text nobody tagged. The auxiliary taggers
-are left behind when training ends: the model tags exactly as it did, as fast.
+On an untagged sentence the tagger's own predictions (no gradient flows into them) are
+the targets of four small auxiliary taggers, each of which sees part of what the first
+BiLSTM layer sees (a second layer mixes both sides): its forward states alone (the word
+and the words to its left), its backward states alone (the word and those to its right),
+the forward state of the word before (only the words to the left) and the backward state
+of the word after (only those to the right). Learning to agree with the full view trains
+what they share (word and character embeddings, the LSTM) on text nobody tagged. The
+auxiliary taggers are left behind when training ends: the model tags exactly as it did,
+as fast.
 
 Each training step adds one batch of untagged sentences (as many as a tagged batch,
 of one length) to the loss, weighted by ``TrainConfig.cross_view``.

@@ -25,12 +25,13 @@ sentences as well (``ml.cross_view``; ``untagged``: the weight of that loss,
 1% 89.39 against 89.31, 2% 90.57 against 90.51, 5% 92.01 against 92.25, 10% 92.96
 against 93.03; 2 lost at 5% and 10% (91.87 and 92.77 against 91.92 and 92.93, seed 1).
 
-Measured on EWT (dev accuracy, one thread, with word vectors from the rest of train as untagged text): 1,254
-tagged sentences reached 90.9% after the loop's 8 epochs and 91.9% after 20 (a
-second LSTM layer: 90.9%); 627 sentences 89.8% after 12 epochs and 90.3% after 25;
-125 sentences 86.4% after 20 epochs and no better after 40. Below 5,000 words the loop
-scores dev once, after the last epoch (every run measured there, 1% of EWT with seeds 1-3,
-kept its last epoch): scoring EWT dev every 5 epochs cost 1.8 of 11.2 s (2 threads).
+Measured on EWT (dev accuracy, one thread, with word vectors from the rest of train as
+untagged text): 1,254 tagged sentences reached 90.9% after the loop's 8 epochs and 91.9%
+after 20 (a second LSTM layer: 90.9%); 627 sentences 89.8% after 12 epochs and 90.3%
+after 25; 125 sentences 86.4% after 20 epochs and no better after 40. Below 5,000 words
+the loop scores dev once, after the last epoch (every run measured there, 1% of EWT with
+seeds 1-3, kept its last epoch): scoring EWT dev every 5 epochs cost 1.8 of 11.2 s (2
+threads).
 
 With the untagged text's vectors, their neighbours' tags and a first model's tag profile
 (a Train as ``benchmarks/learning_curve.py`` runs it; dev, one thread, seeds 1-6 at 1%,

@@ -83,13 +83,22 @@ def test_no_untagged_text_means_no_vectors():
     assert VectorCache().vectors(UntaggedText(untagged(300)), 0) is None
 
 
-def test_a_session_trains_with_the_projects_text_and_keeps_the_vectors_beside_the_project(tmp_path, learned):
+SMALL = preset_config("default", embedding_dim=8, hidden_dim=8, char_hidden=8, epochs=2, raw_dim=4,
+                      scale_to_data=False, max_minutes=None, device="cpu")
+"""A model small enough to train in a test, with untagged-text vectors."""
+
+
+def _session_with_untagged_text(folder, save: bool = False) -> Session:
+    """A session over the tagged sentences and 300 untagged ones (the project saved in ``folder`` if ``save``)."""
     sentences = tagged() + [Sentence.from_words(words) for words in untagged(300)]
     project = Project(Corpus(sentences, TagSet(["DET", "NOUN", "VERB", "ADV"])))
-    project.save(tmp_path / "p.tagger.json")
-    session = Session(project, InlineRunner(), data_folder=tmp_path)
-    config = preset_config("default", embedding_dim=8, hidden_dim=8, char_hidden=8, epochs=2, raw_dim=4,
-                           scale_to_data=False, max_minutes=None, device="cpu")
+    if save:
+        project.save(folder / "p.tagger.json")
+    return Session(project, InlineRunner(), data_folder=folder)
+
+
+def test_a_session_trains_with_the_projects_text_and_keeps_the_vectors_beside_the_project(tmp_path, learned):
+    session, config = _session_with_untagged_text(tmp_path, save=True), SMALL
     outcomes = []
     session.start_training(config, session.training_data(), on_event=lambda _: None, on_done=outcomes.append,
                            on_failed=lambda *error: pytest.fail(str(error)))
@@ -99,11 +108,7 @@ def test_a_session_trains_with_the_projects_text_and_keeps_the_vectors_beside_th
 
 
 def test_a_session_with_a_model_gives_the_next_one_its_view_of_the_untagged_words(tmp_path, learned):
-    sentences = tagged() + [Sentence.from_words(words) for words in untagged(300)]
-    session = Session(Project(Corpus(sentences, TagSet(["DET", "NOUN", "VERB", "ADV"]))), InlineRunner(),
-                      data_folder=tmp_path)
-    config = preset_config("default", embedding_dim=8, hidden_dim=8, char_hidden=8, epochs=2, raw_dim=4,
-                           scale_to_data=False, max_minutes=None, device="cpu")
+    session, config = _session_with_untagged_text(tmp_path), SMALL
     outcomes, events = [], []
 
     def train() -> None:
@@ -136,11 +141,7 @@ def test_stop_while_reading_a_large_file_learns_nothing(tmp_path, learned, monke
 
 
 def test_a_train_learns_from_the_projects_untagged_sentences_and_says_how_many(tmp_path, learned):
-    sentences = tagged() + [Sentence.from_words(words) for words in untagged(300)]
-    session = Session(Project(Corpus(sentences, TagSet(["DET", "NOUN", "VERB", "ADV"]))), InlineRunner(),
-                      data_folder=tmp_path)
-    config = preset_config("default", embedding_dim=8, hidden_dim=8, char_hidden=8, epochs=1, raw_dim=4,
-                           scale_to_data=False, max_minutes=None, device="cpu")
+    session, config = _session_with_untagged_text(tmp_path), SMALL.replace(epochs=1)
     events = []
     for weight in (1.0, 0.0):
         session.start_training(config.replace(cross_view=weight), session.training_data(), on_event=events.append,
