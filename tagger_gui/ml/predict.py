@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from tagger_gui.core.corpus import Sentence
-from tagger_gui.ml.batching import FormTable, tagging_batches
+from tagger_gui.ml.batching import FormTable, padded_to_block, tagging_batches
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.lanes import dealt, lane_count, run_lanes
 from tagger_gui.ml.metrics import Evaluation, evaluate_predictions
@@ -127,9 +127,9 @@ class Tagger:
         def tag(share: Sequence[np.ndarray]) -> None:
             with torch.inference_mode(), context:
                 for indices in share:
-                    matrix, batch_lengths = encoded.padded(indices)
+                    matrix, batch_lengths = encoded.padded(padded_to_block(indices))  # repeats dropped below
                     log_probs = model(table.inputs(matrix, batch_lengths, self.device, char_encoder))
-                    encoded.scatter(indices, log_probs.float().cpu().numpy(), scores)
+                    encoded.scatter(indices, log_probs[: len(indices)].float().cpu().numpy(), scores)
 
         costs = [len(indices) * int(lengths[indices].max()) for indices in batches]  # padded tokens
         run_lanes(tag, dealt(batches, costs, lane_count(self.device, len(batches))))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from tagger_gui.ml.batching import FormTable, pad_rows, tagging_batches
+from tagger_gui.ml.batching import TAGGING_ROW_BLOCK, FormTable, pad_rows, padded_to_block, tagging_batches
 from tagger_gui.ml.config import preset_config
 from tagger_gui.ml.model import build_model
 from tagger_gui.ml import predict as predict_module
@@ -34,8 +34,11 @@ def _tagger(preset: str = "fast", **settings) -> Tagger:
     return Tagger(build_model(config, vocab), vocab, config)
 
 
-def _reference_predict(tagger: Tagger, sentences: list[list[str]]) -> list[Prediction]:
-    """The tagging loop as it was before vectorising: one ``rows`` call and one padded row per sentence."""
+def _reference_predict(tagger: Tagger, sentences: list[list[str]], block: int = TAGGING_ROW_BLOCK) -> list[Prediction]:
+    """The tagging loop as it was before vectorising: one ``rows`` call and one padded row per sentence.
+
+    ``block``: batches padded to a multiple of it, as ``Tagger.predict``'s are (1: not padded).
+    """
     table = FormTable(tagger.vocab, tagger.config.max_word_chars, tagger.config.suffix_length)
     rows = [table.rows(words) for words in sentences]
     lengths = np.array([len(r) for r in rows], dtype=np.int64)
@@ -43,10 +46,10 @@ def _reference_predict(tagger: Tagger, sentences: list[list[str]]) -> list[Predi
     nonempty = np.flatnonzero(lengths)
     with torch.inference_mode():
         for batch in tagging_batches(lengths[nonempty], PREDICT_MAX_TOKENS):
-            indices = nonempty[batch]
+            indices = padded_to_block(nonempty[batch], block)
             matrix, batch_lengths = pad_rows([rows[i] for i in indices], PAD)
             log_probs = tagger.model(table.inputs(matrix, batch_lengths, "cpu")).float().numpy()
-            for j, i in enumerate(indices):
+            for j, i in enumerate(nonempty[batch]):
                 results[i] = Prediction(log_probs[j, : lengths[i]], tagger.tag_names)
     return results
 
@@ -124,6 +127,15 @@ def test_predictions_are_identical_to_the_per_sentence_path(preset, mapped, monk
     for a, b, words in zip(new, old, sentences):
         assert a.log_probs.shape == (len(words), len(tagger.tag_names))
         assert np.array_equal(a.log_probs, b.log_probs)
+
+
+def test_batches_padded_to_a_block_give_the_scores_of_unpadded_ones():
+    """The batch's size changes how the matrix products sum: scores agree to float precision."""
+    tagger = _tagger()
+    sentences = SENTENCES * 3 + [["the"] * n for n in range(1, 30)]
+    new, old = tagger.predict(sentences), _reference_predict(tagger, sentences, block=1)
+    for a, b in zip(new, old):
+        assert a.best == b.best and np.allclose(a.log_probs, b.log_probs, atol=1e-5)
 
 
 def test_char_matrix_holds_each_forms_char_ids_then_padding():

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from tagger_gui.ml.batching import FormTable, length_batches, pad_rows, sorted_batches, tagging_batches
+from tagger_gui.ml.batching import (
+    FormTable, length_batches, pad_rows, padded_to_block, sorted_batches, tagging_batches,
+)
 from tagger_gui.ml.config import CONFIG_VERSION, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.vocab import BOW, EOW, PAD, UNK, Vocab, word_shape
 
@@ -112,6 +114,12 @@ def test_tagging_batches_keep_common_lengths_apart_and_pack_the_rare_ones():
     assert [lengths[b].tolist() for b in by_length[9]] == [[1, 3, 9]]
     assert [len(b) for b in tagging_batches(np.full(30, 5), 50)] == [10, 10, 10]
     assert tagging_batches(np.array([], dtype=np.int64), 100) == []
+
+
+def test_tagging_batches_are_padded_to_a_block_with_their_last_sentence():
+    assert padded_to_block(np.array([5, 3, 9]), 4).tolist() == [5, 3, 9, 9]
+    assert padded_to_block(np.arange(8), 4).tolist() == list(range(8))
+    assert padded_to_block(np.array([2]), 8).tolist() == [2] * 8
 
 
 def test_form_table_and_padding():

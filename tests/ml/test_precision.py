@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from tagger_gui.ml import precision
+from tagger_gui.ml.batching import padded_to_block
 from tagger_gui.ml.bundle import load_bundle, save_bundle
 from tagger_gui.ml.config import TrainConfig, preset_config
 from tagger_gui.ml.devices import TrainingError
@@ -89,10 +90,10 @@ def test_fp32_and_auto_train_without_autocast_and_give_the_same_model():
 
 def test_fp32_tags_with_the_model_itself():
     tagger = _train("fp32", epochs=2).tagger
-    words = [["The", "dog", "read"], ["A", "cat"]]
+    words = [["The", "dog", "read"], ["A", "cat", "ran"]]  # one length: predict's batch holds them in this order
     table = tagger.form_table()
     encoded = table.encode(words)
-    matrix, lengths = encoded.padded(np.arange(2))
+    matrix, lengths = encoded.padded(padded_to_block(np.arange(2)))  # as Tagger.predict pads its batches
     with torch.no_grad():
         direct = tagger.model(table.inputs(matrix, lengths, CPU))
     for i, prediction in enumerate(tagger.predict(words)):
