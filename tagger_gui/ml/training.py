@@ -24,7 +24,7 @@ from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.averaging import LastCheckpoints
 from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows, rank_share
 from tagger_gui.ml.config import TrainConfig
-from tagger_gui.ml.cross_view import CrossView, cross_view_for
+from tagger_gui.ml.cross_view import CrossView, cross_view_for, full_view
 from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.distributed import World, shared_vocab_and_model
 from tagger_gui.ml.input_dropout import drop_inputs, word_drop_rates
@@ -97,10 +97,7 @@ class Trainer:
 
         ``world``: train as one rank of a process group (``ml.distributed``); ``None``: alone.
         """
-        self.config = config
-        self.hooks = hooks or TrainingHooks()
-        self.threads = threads
-        self.world = world
+        self.config, self.hooks, self.threads, self.world = config, hooks or TrainingHooks(), threads, world
 
     def fit(
         self,
@@ -359,8 +356,9 @@ class Trainer:
     def _untagged_loss(self, run: _Run) -> torch.Tensor:
         """The cross-view loss (``ml.cross_view``) on the next batch of untagged sentences."""
         inputs = run.table.inputs(run.cross_view.next_rows(), None, run.tagger.device)
+        targets = full_view(run.tagger.model, inputs)  # before the input dropout
         drop_inputs(inputs, run.drop, self.config.raw_dropout if run.tagger.model.raw_embedding is not None else 0.0)
-        return run.cross_view.loss(run.tagger.model, inputs)
+        return run.cross_view.loss(run.tagger.model, inputs, targets)
 
     def _set_learning_rate(self, epoch: int, progress: float, run: _Run) -> None:
         """Apply ``config.lr_schedule`` at ``progress`` (0..1) through ``epoch``."""

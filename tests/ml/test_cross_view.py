@@ -9,7 +9,7 @@ import torch
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.ml.batching import FormTable, pad_rows
 from tagger_gui.ml.config import preset_config
-from tagger_gui.ml.cross_view import MAX_LENGTH, ViewHeads, cross_view_for
+from tagger_gui.ml.cross_view import MAX_LENGTH, ViewHeads, cross_view_for, full_view
 from tagger_gui.ml.model import build_model
 from tagger_gui.ml.self_training import fit_with_own_profile
 from tagger_gui.ml.training import BatchInfo, Trainer, TrainingHooks
@@ -63,6 +63,22 @@ def test_only_untagged_sentences_of_two_to_max_length_words_are_learned_from():
     assert cross_view_for(model, None, known, table, CONFIG, cpu) is None
     one_way = build_model(CONFIG.replace(bidirectional=False), Vocab.build(tagged, ["DET", "NN", "V"]))
     assert cross_view_for(one_way, untagged, known, table, CONFIG, cpu) is None
+
+
+def test_the_views_learn_from_the_tagger_as_it_tags_without_dropout():
+    words = "the dog ate the apple".split()
+    model, table = _model_and_table([words])
+    rows, _ = pad_rows([table.rows(words)], PAD)
+    inputs = table.inputs(rows, None, torch.device("cpu"))
+    model.train()
+    torch.manual_seed(1)
+    with torch.no_grad():
+        noisy = model(inputs).flatten(0, 1)  # dropout on: other scores
+    targets = full_view(model, inputs)
+    assert model.training and not targets.requires_grad  # training goes on as it was
+    with torch.no_grad():
+        as_tagged = model.eval()(inputs).flatten(0, 1)
+    assert torch.equal(targets, as_tagged) and not torch.allclose(targets, noisy)
 
 
 def _untagged_text(n: int) -> list[list[str]]:
