@@ -28,6 +28,7 @@ def test_scaled_config_follows_the_documented_table(mode):
     for row in rows:
         limit = int(row[0].removeprefix("up to ").replace(",", ""))
         layers, hidden, epochs, warm_epochs, train_epochs, batch = (int(cell) for cell in row[1:7])
+        layers = int(row[10]) if mode == "train" else layers
         every, minutes = int(row[7].split()[0]), float(row[8].split()[0])
         expected_epochs = {"loop": epochs, "warm": warm_epochs, "train": train_epochs}[mode]
         for tokens in (limit, limit - 1):
