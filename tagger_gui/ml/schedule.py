@@ -6,17 +6,17 @@ sentences, where that schedule wastes minutes: few words per epoch need more epo
 but not fifty, and measuring dev accuracy after every epoch costs as much as a small
 epoch. ``scaled_config(base, tokens)`` keeps ``base``'s features (character CNN,
 suffixes, shapes, dropout, learning rate...) and sets the size and schedule from this
-table (``tokens`` = tagged words to train on):
+table (``tokens`` = tagged words to train on; ``limit``: the time limit):
 
-| tagged words  | layers | hidden | epochs | warm epochs | Train epochs | batch | dev every | time limit | untagged | Train layers |
-| ------------- | ------ | ------ | ------ | ----------- | ------------ | ----- | --------- | ---------- | -------- | ------------ |
-| up to 5,000   | 1      | 256    | 16     | 6           | 40           | 16    | 20 epochs | 1 min      | 1        | 1            |
-| up to 20,000  | 1      | 256    | 12     | 5           | 25           | 32    | 4 epochs  | 1 min      | 0.5      | 1            |
-| up to 60,000  | 1      | 256    | 8      | 4           | 20           | 64    | 4 epochs  | 1 min      | 0.5      | 2            |
-| up to 150,000 | 1      | 256    | 12     | 3           | 25           | 64    | 3 epochs  | 5 min      | 0.5      | 1            |
-| more          | ``base`` unchanged (the full-data preset)                                                                        |
+| tagged words  | layers | hidden | epochs | warm | Train epochs | batch | dev every | limit | untagged | Train layers |
+| ------------- | ------ | ------ | ------ | ---- | ------------ | ----- | --------- | ----- | -------- | ------------ |
+| up to 5,000   | 1      | 256    | 16     | 6    | 40           | 16    | 20 epochs | 1 min | 1        | 1            |
+| up to 20,000  | 1      | 256    | 12     | 5    | 25           | 32    | 4 epochs  | 1 min | 0.5      | 1            |
+| up to 60,000  | 1      | 256    | 8      | 4    | 20           | 64    | 4 epochs  | 1 min | 0.5      | 2            |
+| up to 150,000 | 1      | 256    | 12     | 3    | 25           | 64    | 3 epochs  | 5 min | 0.5      | 1            |
+| more          | ``base`` unchanged (the full-data preset)                                                            |
 
-The loop's retrains (``epochs``; ``warm epochs``: a warm start) must be done in seconds;
+The loop's retrains (``epochs``; ``warm``: the epochs of a warm start) must be done in seconds;
 an explicit Train (``full=True``: ``Train epochs``, ``Train layers`` and ``base``'s time
 limit) may take minutes for the best model at that size, and learns from the project's untagged
 sentences as well (``ml.cross_view``; ``untagged``: the weight of that loss,
