@@ -88,7 +88,7 @@ class CrossView:
     def loss(self, model: nn.Module, inputs: ModelInputs, targets: torch.Tensor) -> torch.Tensor:
         """The views' summed disagreement (KL divergence per word) on ``inputs`` with ``targets``
         (``full_view``'s ``[B * L, tags]``, from the same sentences before the input dropout)."""
-        views = self.heads(model.dropout(model.layer_states(inputs)[0]))
+        views = self.heads(model.dropout(model.layer_states(inputs, layers=1)[0]))  # the views see the first layer
         return sum(F.kl_div(view.flatten(0, 1), targets, log_target=True, reduction="batchmean") for view in views)
 
 

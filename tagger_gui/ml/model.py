@@ -174,10 +174,10 @@ class BiLSTMTagger(nn.Module):
     def forward(self, inputs: ModelInputs) -> torch.Tensor:
         return self.scores(self.dropout(self.layer_states(inputs)[-1]))
 
-    def layer_states(self, inputs: ModelInputs) -> list[torch.Tensor]:
-        """Each LSTM layer's output ``[B, L, H or 2H]``, before its dropout."""
+    def layer_states(self, inputs: ModelInputs, layers: int | None = None) -> list[torch.Tensor]:
+        """Each LSTM layer's output ``[B, L, H or 2H]``, before its dropout (the first ``layers`` only, if given)."""
         states = [run_lstm(self.lstms[0], self.features(inputs), inputs.lengths)]
-        for lstm in self.lstms[1:]:
+        for lstm in self.lstms[1:layers]:
             states.append(run_lstm(lstm, self.dropout(states[-1]), inputs.lengths))
         return states
 

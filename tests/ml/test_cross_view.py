@@ -81,6 +81,16 @@ def test_the_views_learn_from_the_tagger_as_it_tags_without_dropout():
     assert torch.equal(targets, as_tagged) and not torch.allclose(targets, noisy)
 
 
+def test_the_views_first_layer_is_computed_alone():
+    words = "the dog ate the apple".split()
+    model, table = _model_and_table([words])  # two layers, in eval mode
+    rows, _ = pad_rows([table.rows(words)], PAD)
+    inputs = table.inputs(rows, None, torch.device("cpu"))
+    with torch.no_grad():
+        every, first = model.layer_states(inputs), model.layer_states(inputs, layers=1)
+    assert len(every) == 2 and len(first) == 1 and torch.equal(first[0], every[0])
+
+
 def _untagged_text(n: int) -> list[list[str]]:
     rng = np.random.default_rng(3)
     nouns, verbs = ["dog", "cat", "apple", "book", "zebra", "pear"], ["ate", "read", "saw", "took"]
