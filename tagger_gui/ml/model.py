@@ -82,9 +82,16 @@ class CharCNN(nn.Module):
         self.conv = nn.Conv1d(char_dim, out_dim, kernel_size=3, padding=1)
 
     def forward(self, chars: torch.Tensor) -> torch.Tensor:
-        x = self.embedding(chars).transpose(1, 2)
-        real = (chars != PAD).unsqueeze(1)
-        return (torch.relu(self.conv(x)) * real).amax(dim=2)
+        """``[U, out_dim]``: the convolution as one matrix product over each position's window of 3.
+
+        ``conv``'s weights, computed as ``F.linear`` on unfolded windows: on a CPU the oneDNN
+        convolution costs about 1 ms a call for a training batch's few dozen words (its set-up,
+        redone for every new shape), 2.5 times this product's forward and backward.
+        """
+        x = F.pad(self.embedding(chars), (0, 0, 1, 1))  # [U, C + 2, char_dim]
+        windows = x.unfold(1, 3, 1).flatten(2)  # [U, C, char_dim * 3], ordered as conv.weight's [in, width]
+        real = (chars != PAD).unsqueeze(2)
+        return (torch.relu(F.linear(windows, self.conv.weight.flatten(1), self.conv.bias)) * real).amax(dim=1)
 
 
 class CharLSTM(nn.Module):

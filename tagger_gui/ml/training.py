@@ -27,6 +27,7 @@ from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.cross_view import CrossView, cross_view_for, full_view
 from tagger_gui.ml.devices import TrainingError, resolve_device
 from tagger_gui.ml.distributed import World, shared_vocab_and_model
+from tagger_gui.ml.gradients import clip_gradients
 from tagger_gui.ml.input_dropout import drop_inputs, word_drop_rates
 from tagger_gui.ml.precision import autocast, training_dtype
 from tagger_gui.ml.predict import Tagger
@@ -349,7 +350,7 @@ class Trainer:
             run.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if self.config.clip > 0:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), self.config.clip)
+                clip_gradients(model.parameters(), self.config.clip)
             run.optimizer.step()
         return value
 
