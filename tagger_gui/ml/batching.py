@@ -10,7 +10,8 @@ character encoder itself runs once per distinct form (``FormTable.char_vectors``
 gathers a padded batch with numpy: no Python code runs per word.
 
 Training batches group sentences of equal length, which need no padding and take
-the fast LSTM path (packing batches of unequal lengths cost about 1.6x there).
+the fast LSTM path (packing batches of unequal lengths cost about 1.6x there); with
+few sentences per length, batches of near lengths instead (``near_length_batches``).
 Inference, with no backward pass, is fastest on a few large length-sorted
 batches that the model packs (about twice the speed of equal-length batches).
 """
@@ -229,6 +230,23 @@ def length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.Gener
     batches: list[np.ndarray] = []
     for group in _length_groups(lengths, order):
         batches.extend(np.array_split(group, -(-len(group) // batch_size)))
+    if rng is not None:
+        batches = [batches[i] for i in rng.permutation(len(batches))]
+    return batches
+
+
+def near_length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.Generator | None = None) -> list[np.ndarray]:
+    """Split sentence indices into training batches of ``batch_size`` sentences of near lengths (padded).
+
+    The sentences, sorted by length (ties in ``rng``'s order), are cut every ``batch_size``.
+    For a few hundred sentences, where few share a length, equal-length batches hold 2 or 3
+    sentences each: an LSTM step costs nearly as much for 2 sentences as for 4, so batches
+    of 4 near lengths made the loop's retrain on 1% of EWT about 30% faster at the same accuracy.
+    With ``rng`` the batches come in a shuffled order.
+    """
+    order = rng.permutation(len(lengths)) if rng is not None else np.arange(len(lengths))
+    order = order[np.argsort(lengths[order], kind="stable")]
+    batches = [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
     if rng is not None:
         batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches

@@ -79,6 +79,10 @@ class TrainConfig:
         "linear", "'constant', or 'linear': the learning rate falls steadily to 5% of 'lr' by the last epoch."
     )
     batch_size: int = _field(64, "Sentences per training batch (batches hold sentences of equal length).")
+    near_length_batch: int = _field(
+        0, "If above 0: training batches of this many sentences of near lengths instead (padded), for few tagged"
+        " sentences, where few share a length (batch_size still sizes the batches of untagged sentences).",
+    )
     scale_to_data: bool = _field(
         True, "Choose the model size, epochs, batch size and dev checks from the number of tagged words"
         " (the table in the README); off: use the settings below as they are.",
@@ -134,6 +138,7 @@ class TrainConfig:
             (0.0 <= self.raw_dropout < 1.0, "raw_dropout", "in [0, 1)"),
             (0.0 <= self.cross_view <= 100.0, "cross_view", "in [0, 100]"),
             (self.lr > 0, "lr", "> 0"),
+            (self.near_length_batch >= 0, "near_length_batch", ">= 0"),
             (min(self.batch_size, self.epochs, self.min_freq, self.eval_every) >= 1,
              "batch_size/epochs/min_freq/eval_every", ">= 1"),
             (min(self.patience, self.clip, self.average_last) >= 0, "patience/clip/average_last", ">= 0"),

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 
 from tagger_gui.core.corpus import Sentence, TagSet
 from tagger_gui.ml.averaging import LastCheckpoints
-from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, pad_rows, rank_share
+from tagger_gui.ml.batching import IGNORE, FormTable, length_batches, near_length_batches, pad_rows, rank_share
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.cross_view import CrossView, cross_view_for, full_view
 from tagger_gui.ml.devices import TrainingError, resolve_device
@@ -286,18 +286,19 @@ class Trainer:
         return run.world.from_main(lambda: run.tagger.evaluate(run.dev).accuracy)
 
     def _batches(self, run: _Run, rng: np.random.Generator | None) -> list[np.ndarray]:
-        """An epoch's length batches (shuffled with ``rng``); under DDP this rank's share of them.
+        """An epoch's batches of equal (or near) lengths, shuffled with ``rng``; under DDP this rank's share.
 
-        ``batch_size`` is what one step learns from: under DDP each of the N ranks takes
-        batches of ``batch_size / N`` sentences, so a step averages the gradients of about
-        ``batch_size`` sentences and an epoch has as many steps as on one process (with
-        N-times larger batches and N-times fewer steps, 2 processes ended 0.6 points below
-        1 process on dev after the same 5 epochs, ``benchmarks/scale_out.py``).
+        Under DDP each of the N ranks takes batches of ``size / N`` sentences, so a step averages the
+        gradients of about ``size`` sentences and an epoch has as many steps as on one process (with
+        N-times larger batches and N-times fewer steps, 2 processes ended 0.6 points below 1 process
+        on dev after the same 5 epochs, ``benchmarks/scale_out.py``).
         """
+        size = self.config.near_length_batch or self.config.batch_size
+        batching = near_length_batches if self.config.near_length_batch else length_batches
         if run.world is None:
-            return length_batches(run.data.lengths, self.config.batch_size, rng=rng)
-        per_rank = max(1, -(-self.config.batch_size // run.world.size))
-        return rank_share(length_batches(run.data.lengths, per_rank, rng=rng), run.world.rank, run.world.size)
+            return batching(run.data.lengths, size, rng=rng)
+        per_rank = max(1, -(-size // run.world.size))
+        return rank_share(batching(run.data.lengths, per_rank, rng=rng), run.world.rank, run.world.size)
 
     def _train_epoch(self, epoch: int, run: _Run) -> tuple[float, int] | None:
         """One pass over shuffled batches: ``(mean batch loss, words)``, or ``None`` if interrupted."""

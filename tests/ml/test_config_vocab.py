@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from tagger_gui.ml.batching import (
-    FormTable, length_batches, pad_rows, padded_to_block, sorted_batches, tagging_batches,
+    FormTable, length_batches, near_length_batches, pad_rows, padded_to_block, sorted_batches, tagging_batches,
 )
 from tagger_gui.ml.config import CONFIG_VERSION, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.vocab import BOW, EOW, PAD, UNK, Vocab, word_shape
@@ -94,6 +94,16 @@ def test_length_batches_are_equal_length_and_cover_everything():
     assert sorted(np.concatenate(batches).tolist()) == list(range(len(lengths)))
     assert all(len(set(lengths[b].tolist())) == 1 and len(b) <= 2 for b in batches)
     assert [len(b) for b in length_batches(np.full(5, 4), 4)] == [3, 2]  # near-equal sizes
+
+
+def test_near_length_batches_cut_the_length_order_every_n_sentences():
+    lengths = np.array([3, 5, 3, 3, 5, 7, 3, 1, 9, 2])
+    batches = near_length_batches(lengths, 3)
+    assert [len(b) for b in batches] == [3, 3, 3, 1]
+    assert [lengths[b].tolist() for b in batches] == [[1, 2, 3], [3, 3, 3], [5, 5, 7], [9]]
+    shuffled = near_length_batches(lengths, 3, rng=np.random.default_rng(0))
+    assert sorted(np.concatenate(shuffled).tolist()) == list(range(len(lengths)))
+    assert sorted(lengths[b].tolist() for b in shuffled) == sorted(lengths[b].tolist() for b in batches)
 
 
 def test_sorted_batches_cap_padded_tokens():

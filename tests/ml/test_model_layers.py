@@ -2,9 +2,10 @@
 
 import torch
 import torch.nn.functional as F
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from tagger_gui.ml.gradients import clip_gradients
-from tagger_gui.ml.model import CharCNN
+from tagger_gui.ml.model import CharCNN, split_directions
 from tagger_gui.ml.vocab import PAD
 
 
@@ -39,3 +40,25 @@ def test_clip_gradients_equals_torch_to_the_bit_when_clipping_and_when_not():
             assert torch.equal(mine.grad, reference.grad)
             assert torch.equal(mine.grad, old) == (scale < 1)  # scaled only when the norm is too large
         assert ours[2].grad is None
+
+
+def _packed(lstm: torch.nn.LSTM, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+    return pad_packed_sequence(lstm(packed)[0], batch_first=True, total_length=x.shape[1])[0]
+
+
+def test_split_directions_give_the_packed_lstm_states_and_gradients():
+    torch.manual_seed(5)
+    lstm = torch.nn.LSTM(6, 4, bidirectional=True, batch_first=True)
+    lengths = torch.tensor([3, 7, 1, 5])
+    inputs = torch.randn(4, 7, 6)
+    real = torch.arange(7) < lengths[:, None]
+    results = []
+    for run in (split_directions, _packed):
+        x = inputs.clone().requires_grad_(True)
+        lstm.zero_grad()
+        states = run(lstm, x, lengths)
+        (states[real] * torch.linspace(-1, 1, 8)).sum().backward()
+        results.append((states[real].detach(), x.grad, lstm.weight_hh_l0_reverse.grad.clone()))
+    for ours, theirs in zip(*results):
+        assert torch.allclose(ours, theirs, atol=1e-5)

@@ -38,6 +38,7 @@ def test_scaled_config_follows_the_documented_table(mode):
             assert (config.eval_every, config.max_minutes) == (every, base.max_minutes if mode == "train" else minutes)
             assert (config.char_encoder, config.suffix_length, config.lr) == (base.char_encoder, base.suffix_length, base.lr)
             assert not config.scale_to_data
+            assert config.near_length_batch == (0 if row[11] == "-" or mode == "train" else int(row[11]))
             weight = float(row[9])
             assert weight > 0 and config.cross_view == (weight if mode == "train" else 0)
     assert scaled_config(base, 150_001, warm=mode == "warm") == base.replace(scale_to_data=False)

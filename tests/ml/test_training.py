@@ -90,6 +90,13 @@ def test_packed_batches_score_like_single_sentences(toy):
         assert np.allclose(packed[i, : len(toy[i].tokens)], prediction.log_probs, atol=1e-5)
 
 
+def test_batches_of_near_lengths_learn_the_toy_data(toy):
+    config = preset_config("default", epochs=40, dev_fraction=0.0, near_length_batch=2)
+    assert {len(s.tokens) for s in toy} == {4, 5}  # every batch mixes the two lengths
+    result = Trainer(config).fit(toy)
+    assert result.tagger.evaluate(toy).accuracy == 1.0
+
+
 def test_untagged_tokens_do_not_count_in_the_loss():
     """With a (practically) zero learning rate the first batch's loss must equal the NLL
     of the tagged tokens under the final model, and differ from the NLL over all tokens."""
