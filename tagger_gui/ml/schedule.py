@@ -20,9 +20,11 @@ table (``tokens`` = tagged words to train on; ``limit``: the time limit):
 ``batching.near_length_batches``) instead of ``batch`` sentences of one length. The 125
 sentences of 1% of EWT have about 52 lengths, so equal-length batches averaged 2.4
 sentences, and an LSTM step costs nearly as much for 2 sentences as for 4. The loop's retrain
-from scratch there (a first model's profile, 2 threads, idle, dev, seeds 1-6): 88.40 against
-88.56 in 6.6-8.6 s against 10.1-12.2 s (with another first model's profile 88.40 against
-88.44); 20 epochs of near batches 88.46 in 8.0-11.0 s; batches of 6 / 8 88.31 / 88.10. At 5%
+from scratch there (a first model's profile, 2 threads, idle, dev, seeds 1-6, vectors as the
+window learns them): 88.06 against 88.21 in 6.3-7.2 s against 10.5-12.9 s; 18 or 20 epochs of
+near batches 88.14 (7.0-9.1 s, 7.9-10.4 s). With vectors of the words seen twice or more: 88.40
+against 88.56, and with another first model's profile 88.40 against 88.44; batches of 6 / 8 88.31
+/ 88.10 there. At 5%
 (627 sentences), near batches of 16 gave 91.59 against 91.68 for 0.84 times the time, of 8
 91.70 against 91.63 for the same time: not taken. A Train keeps equal lengths: near batches
 of 4 gave 89.31 / 89.76 / 89.29 against 89.51 / 90.09 / 89.64 at 1% (seeds 1-3).
