@@ -241,7 +241,7 @@ def near_length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.
     The sentences, sorted by length (ties in ``rng``'s order), are cut every ``batch_size``.
     For a few hundred sentences, where few share a length, equal-length batches hold 2 or 3
     sentences each: an LSTM step costs nearly as much for 2 sentences as for 4, so batches
-    of 4 near lengths made the loop's retrain on 1% of EWT about 30% faster at the same accuracy.
+    of 4 near lengths made the loop's retrain on 1% of EWT about 40% faster (``ml.schedule``).
     With ``rng`` the batches come in a shuffled order.
     """
     order = rng.permutation(len(lengths)) if rng is not None else np.arange(len(lengths))

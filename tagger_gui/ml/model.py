@@ -66,12 +66,11 @@ def split_directions(lstm: nn.LSTM, x: torch.Tensor, lengths: torch.Tensor) -> t
     positions = torch.arange(longest, device=x.device)
     ends = lengths.to(x.device)[:, None]
     mirror = torch.where(positions < ends, ends - 1 - positions, positions)  # each sentence reversed in place
-    params = lstm._flat_weights
-    half = len(params) // 2
+    forward_weights, backward_weights = lstm.all_weights
     zeros = x.new_zeros(1, batch, lstm.hidden_size)
-    forward = torch.lstm(x, (zeros, zeros), params[:half], lstm.bias, 1, 0.0, lstm.training, False, True)[0]
+    forward = torch.lstm(x, (zeros, zeros), forward_weights, lstm.bias, 1, 0.0, lstm.training, False, True)[0]
     reversed_x = x.gather(1, mirror[..., None].expand(-1, -1, width))
-    backward = torch.lstm(reversed_x, (zeros, zeros), params[half:], lstm.bias, 1, 0.0, lstm.training, False, True)[0]
+    backward = torch.lstm(reversed_x, (zeros, zeros), backward_weights, lstm.bias, 1, 0.0, lstm.training, False, True)[0]
     backward = backward.gather(1, mirror[..., None].expand(-1, -1, backward.shape[2]))
     return torch.cat([forward, backward], dim=-1)
 

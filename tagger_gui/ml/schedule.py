@@ -24,10 +24,10 @@ from scratch there (a first model's profile, 2 threads, idle, dev, seeds 1-6, ve
 window learns them): 88.06 against 88.21 in 6.3-7.2 s against 10.5-12.9 s; 18 or 20 epochs of
 near batches 88.14 (7.0-9.1 s, 7.9-10.4 s). With vectors of the words seen twice or more: 88.40
 against 88.56, and with another first model's profile 88.40 against 88.44; batches of 6 / 8 88.31
-/ 88.10 there. At 5%
-(627 sentences), near batches of 16 gave 91.59 against 91.68 for 0.84 times the time, of 8
-91.70 against 91.63 for the same time: not taken. A Train keeps equal lengths: near batches
-of 4 gave 89.31 / 89.76 / 89.29 against 89.51 / 90.09 / 89.64 at 1% (seeds 1-3).
+/ 88.10 there. At 5% (627 sentences), near batches of 16 gave 91.59 against 91.68 for 0.84
+times the time, of 8 91.70 against 91.63 for the same time: not taken. A Train keeps equal
+lengths: near batches of 4 gave 89.31 / 89.76 / 89.29 against 89.51 / 90.09 / 89.64 at 1%
+(seeds 1-3).
 
 The loop's retrains (``epochs``; ``warm``: the epochs of a warm start) must be done in seconds;
 an explicit Train (``full=True``: ``Train epochs``, ``Train layers`` and ``base``'s time
