@@ -225,14 +225,11 @@ def length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.Gener
     keeps the LSTM on its fast path for the backward pass too. With ``rng`` the
     order within each length and the order of the batches are shuffled.
     """
-    order = rng.permutation(len(lengths)) if rng is not None else np.arange(len(lengths))
-    order = order[np.argsort(lengths[order], kind="stable")]
+    order = _length_order(lengths, rng)
     batches: list[np.ndarray] = []
     for group in _length_groups(lengths, order):
         batches.extend(np.array_split(group, -(-len(group) // batch_size)))
-    if rng is not None:
-        batches = [batches[i] for i in rng.permutation(len(batches))]
-    return batches
+    return _shuffled(batches, rng)
 
 
 def near_length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.Generator | None = None) -> list[np.ndarray]:
@@ -244,12 +241,19 @@ def near_length_batches(lengths: np.ndarray, batch_size: int, *, rng: np.random.
     of 4 near lengths made the loop's retrain on 1% of EWT about 40% faster (``ml.schedule``).
     With ``rng`` the batches come in a shuffled order.
     """
+    order = _length_order(lengths, rng)
+    return _shuffled([order[start:start + batch_size] for start in range(0, len(order), batch_size)], rng)
+
+
+def _length_order(lengths: np.ndarray, rng: np.random.Generator | None) -> np.ndarray:
+    """Sentence indices sorted by length; sentences of one length in ``rng``'s order (without it, in order)."""
     order = rng.permutation(len(lengths)) if rng is not None else np.arange(len(lengths))
-    order = order[np.argsort(lengths[order], kind="stable")]
-    batches = [order[start:start + batch_size] for start in range(0, len(order), batch_size)]
-    if rng is not None:
-        batches = [batches[i] for i in rng.permutation(len(batches))]
-    return batches
+    return order[np.argsort(lengths[order], kind="stable")]
+
+
+def _shuffled(batches: list[np.ndarray], rng: np.random.Generator | None) -> list[np.ndarray]:
+    """``batches`` in ``rng``'s order (without it, as they are)."""
+    return batches if rng is None else [batches[i] for i in rng.permutation(len(batches))]
 
 
 def _length_groups(lengths: np.ndarray, order: np.ndarray) -> list[np.ndarray]:

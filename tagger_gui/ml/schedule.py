@@ -173,6 +173,4 @@ def describe_scaled(config: TrainConfig) -> str:
     """What scaling chose in ``config``, in words: "1 LSTM layer of 256 units, 40 epochs, batches of 16, ..."."""
     layers = "1 LSTM layer" if config.num_layers == 1 else f"{config.num_layers} LSTM layers"
     untagged = ", learning from any untagged sentences too" if config.cross_view > 0 else ""
-    near = config.near_length_batch
-    batches = f"batches of {near} sentences of near lengths" if near else f"batches of {config.batch_size}"
-    return f"{layers} of {config.hidden_dim} units, {config.epochs} epochs, {batches}{untagged}"
+    return f"{layers} of {config.hidden_dim} units, {config.epochs} epochs, batches of {config.batch_size}{untagged}"
