@@ -4,9 +4,9 @@
     tagger-gui train TRAIN [--dev DEV] --out MODEL [--preset NAME] [--epochs N]
                    [--device D] [--column upos|xpos|N] [--seed S] [--max-minutes M] [--self-train]
                    [--nproc N]
-    tagger-gui evaluate MODEL DATA [--json]
-    tagger-gui predict MODEL INPUT --out OUTPUT [--scores SCORES.tsv] [--engine local|ray]
-                   [--ray-address ADDR] [--workers N]
+    tagger-gui evaluate MODEL DATA [--json] [--column upos|xpos|N] [--device D]
+    tagger-gui predict MODEL INPUT --out OUTPUT [--scores SCORES.tsv] [--column upos|xpos|N] [--device D]
+                   [--precision P] [--engine local|ray] [--ray-address ADDR] [--workers N]
     tagger-gui convert INPUT OUTPUT [--from FMT] [--to FMT] [--column upos|xpos|N]
 
 File formats follow the extension (``.conllu``, ``.conll``/``.tsv``, ``.jsonl``,
@@ -46,10 +46,10 @@ from typing import Iterator, NoReturn, Sequence
 
 from tqdm import tqdm
 
-from tagger_gui.cli_predict import add_predict_arguments, check_engine_options
+from tagger_gui.cli_predict import COLUMN_HELP, DEVICE_HELP, MODEL_HELP, add_predict_arguments, check_engine_options
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
-from tagger_gui.core.files import check_output
+from tagger_gui.core.files import check_outputs
 from tagger_gui.core.formats import FORMATS, FormatError, read_file, write_file
 from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save_bundle
 from tagger_gui.ml.config import PRECISIONS, PRESETS, TrainConfig, preset_config
@@ -83,7 +83,8 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line (raised, then printed by ``main``)."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message} (see --help)")
+        command = self.prog.removeprefix(PROG).strip()  # ``main`` puts the program's name first
+        raise UsageError(f"{command + ': ' if command else ''}{message} (see --help)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -115,6 +116,8 @@ def _check_before_work(args: argparse.Namespace) -> None:
         DeviceError: ``--device`` names nothing this machine can compute on.
         BundleError: ``train --out`` cannot hold a model (e.g. it is an existing file).
         OSError: an output is not a regular file, is read-only, or its folder is missing.
+        ValueError: ``predict`` would write over its INPUT, or ``--out`` and ``--scores`` are one file.
+        UsageError: ``predict``'s INPUT is an empty file.
         ValueError, RayEngineError: ``predict``'s engine options do not fit, or Ray is missing;
             ``train --self-train`` with several processes.
     """
@@ -126,9 +129,12 @@ def _check_before_work(args: argparse.Namespace) -> None:
         check_save_path(args.out)
         if args.self_train and (args.nproc > 1 or environment_world_size() > 1):
             raise ValueError("--self-train trains in one process: leave out --nproc and torchrun")
-    for name in {"predict": ("out", "scores"), "convert": ("output",)}.get(args.command, ()):
-        if getattr(args, name) is not None:
-            check_output(getattr(args, name))
+    if args.command == "predict":
+        check_outputs({"--out": args.out, "--scores": args.scores}, {"INPUT": args.input})
+        if args.input.is_file() and args.input.stat().st_size == 0:
+            raise UsageError(f"{args.input}: the file is empty: nothing to tag")
+    elif args.command == "convert":
+        check_outputs({"OUTPUT": args.output}, {})
 
 
 def _silence_stdout() -> None:
@@ -173,15 +179,15 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dev-fraction", type=float, default=DevChoice().fraction,
                    help="without --dev, the share of TRAIN held out (chosen by sentence id, as in the window)")
     p.add_argument("--out", type=Path, required=True, help="where to save the model (a folder, or NAME.json)")
-    p.add_argument("--preset", choices=sorted(PRESETS), default="default")
-    p.add_argument("--epochs", type=int)
+    p.add_argument("--preset", choices=sorted(PRESETS), default="default", help="the settings to start from")
+    p.add_argument("--epochs", type=int, help="passes over TRAIN (default: the preset's, scaled to the data)")
     p.add_argument("--no-scale", action="store_true",
                    help="use the preset's model size and schedule as they are, not scaled to the amount of tagged data")
     p.add_argument("--raw", type=Path, nargs="+", default=[], metavar="FILE",
                    help="untagged text (one sentence a line, or any corpus format) to learn word vectors from")
-    p.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
-    p.add_argument("--column", type=_column, default="upos", help="CoNLL-U tag column: upos, xpos or a number")
-    p.add_argument("--seed", type=int)
+    p.add_argument("--device", help=DEVICE_HELP)
+    p.add_argument("--column", type=_column, default="upos", help=COLUMN_HELP)
+    p.add_argument("--seed", type=int, help="random seed (default 1): the same seed and data give the same model")
     p.add_argument("--precision", choices=PRECISIONS,
                    help="fp32, bf16 (mixed precision, where the hardware has it) or auto (default: the preset's)")
     p.add_argument("--max-minutes", type=float,
@@ -197,20 +203,20 @@ def _add_train(p: argparse.ArgumentParser) -> None:
 
 
 def _add_evaluate(p: argparse.ArgumentParser) -> None:
-    p.add_argument("model", type=Path)
+    p.add_argument("model", type=Path, help=MODEL_HELP)
     p.add_argument("data", type=Path, help="tagged data to compare against")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    p.add_argument("--column", type=_column, default="upos")
-    p.add_argument("--device", default="auto")
+    p.add_argument("--column", type=_column, default="upos", help=COLUMN_HELP)
+    p.add_argument("--device", default="auto", help=DEVICE_HELP)
     p.set_defaults(run=_evaluate)
 
 
 def _add_convert(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", type=Path)
-    p.add_argument("output", type=Path)
-    p.add_argument("--from", dest="from_format", choices=FORMATS)
-    p.add_argument("--to", dest="to_format", choices=FORMATS)
-    p.add_argument("--column", type=_column, default="upos")
+    p.add_argument("input", type=Path, help="a corpus file")
+    p.add_argument("output", type=Path, help="where to write it (format from its extension)")
+    p.add_argument("--from", dest="from_format", choices=FORMATS, help="INPUT's format (default: from its extension)")
+    p.add_argument("--to", dest="to_format", choices=FORMATS, help="OUTPUT's format (default: from its extension)")
+    p.add_argument("--column", type=_column, default="upos", help=COLUMN_HELP)
     p.set_defaults(run=_convert)
 
 
@@ -324,6 +330,8 @@ def _train(args: argparse.Namespace) -> int:
     train = read_file(args.train, tag_column=args.column)
     if args.dev:
         dev = read_file(args.dev, tag_column=args.column)
+        if not any(s.tagged_count for s in dev):
+            raise UsageError(f"{args.dev}: no tagged words to pick the best epoch on")
     else:  # the window's rule: a held-out share of train, chosen by sentence id
         train, dev = split_for_training(train, DevChoice(DevSource.HELD_OUT, args.dev_fraction))
     config = _train_settings(args, sum(s.tagged_count for s in train))
@@ -333,8 +341,7 @@ def _train(args: argparse.Namespace) -> int:
         vectors, untagged = _untagged_inputs(args, train, config)
         self_train = _self_train(args, vectors, config)
     except UntaggedTextError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return 1
+        raise UsageError(str(error)) from None
     hooks = _ProgressHooks() if world is None or world.is_main else None
     failure = None
     try:
@@ -402,11 +409,21 @@ def _evaluate(args: argparse.Namespace) -> int:
     evaluation = tagger.evaluate(sentences)
     if evaluation.words == 0:
         raise UsageError(f"{args.data}: no tagged words to evaluate against")
+    _check_tags_known(sentences, tagger.vocab.tags, args.data)
     if args.json:
         print(json.dumps(evaluation.to_dict()))
     else:
         print(_evaluation_table(evaluation))
     return 0
+
+
+def _check_tags_known(sentences: list[Sentence], model_tags: Sequence[str], path: Path) -> None:
+    """Refuse data none of whose tags the model knows (e.g. XPOS against a UPOS model): 0% would say nothing."""
+    data_tags = {tag for sentence in sentences for tag in sentence.tags if tag is not None}
+    if data_tags.isdisjoint(model_tags):
+        shown = ", ".join(sorted(data_tags)[:5]) + (", ..." if len(data_tags) > 5 else "")
+        raise UsageError(f"{path}: none of its tags ({shown}) is a tag of the model "
+                         f"({', '.join(model_tags[:5])}, ...): another --column?")
 
 
 def _evaluation_table(evaluation: Evaluation) -> str:
@@ -426,6 +443,8 @@ def _evaluation_table(evaluation: Evaluation) -> str:
 # ----------------------------------------------------------------- convert
 def _convert(args: argparse.Namespace) -> int:
     sentences = read_file(args.input, args.from_format, tag_column=args.column)
+    if not sentences:
+        raise UsageError(f"{args.input}: no sentences in it; nothing written")
     write_file(args.output, sentences, args.to_format, tag_column=args.column)
     print(f"converted {len(sentences)} sentences -> {args.output}")
     return 0

@@ -33,14 +33,19 @@ from tagger_gui.ml.threads import ThreadTuner
 ENGINES = ("local", "ray")
 
 
+MODEL_HELP = "a trained model: its folder, or NAME.json"
+COLUMN_HELP = "the tag column: in CoNLL-U upos (default), xpos or a number; in other formats the last or a number"
+DEVICE_HELP = "auto (default: a GPU where there is one), cpu, cuda, cuda:N or mps"
+
+
 def add_predict_arguments(p: argparse.ArgumentParser, column_type) -> None:
     """The arguments of ``predict`` (``column_type`` parses ``--column``)."""
-    p.add_argument("model", type=Path)
-    p.add_argument("input", type=Path)
+    p.add_argument("model", type=Path, help=MODEL_HELP)
+    p.add_argument("input", type=Path, help="the file to tag (any corpus format; its tags are replaced)")
     p.add_argument("--out", type=Path, required=True, help="tagged output (format from its extension, else INPUT's)")
     p.add_argument("--scores", type=Path, help="also write the per-word tag score table (TSV)")
-    p.add_argument("--column", type=column_type, default="upos")
-    p.add_argument("--device", default="auto")
+    p.add_argument("--column", type=column_type, default="upos", help=COLUMN_HELP)
+    p.add_argument("--device", default="auto", help=DEVICE_HELP)
     p.add_argument("--precision", choices=PRECISIONS,
                    help="fp32, bf16 (where the hardware computes it) or auto (bf16 on a CPU with AMX or AVX512-BF16); "
                         "default: the model's setting")

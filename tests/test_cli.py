@@ -212,7 +212,7 @@ def test_train_learns_from_raw_text_files_and_names_a_bad_one(files, tmp_path, c
     bad = tmp_path / "binary.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     assert main(["train", str(files["train"]), "--out", str(tmp_path / "no"), "--epochs", "1", "--device", "cpu",
-                 "--raw", str(bad)]) == 1
+                 "--raw", str(bad)]) == 2
     assert "binary.txt" in capsys.readouterr().err and not (tmp_path / "no").exists()
 
 

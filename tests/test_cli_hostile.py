@@ -51,6 +51,45 @@ def test_predict_checks_every_output_before_writing_any(model, tmp_path, capsys)
     assert "missing" in err and not out.exists()
 
 
+def test_predict_never_writes_over_its_input_nor_both_outputs_on_one_file(model, tmp_path, capsys):
+    source = tmp_path / "gold.tsv"
+    source.write_bytes((model / "data.tsv").read_bytes())
+    link = tmp_path / "link.tsv"
+    link.symlink_to(source)
+    for out in (source, link):
+        err = one_line_exit_2(["predict", model / "model", source, "--out", out], capsys)
+        assert "same file as INPUT" in err and source.read_bytes() == (model / "data.tsv").read_bytes()
+    both = tmp_path / "both.tsv"
+    err = one_line_exit_2(["predict", model / "model", source, "--out", both, "--scores", both], capsys)
+    assert "--scores" in err and "--out" in err and not both.exists()
+
+
+def test_empty_inputs_and_untagged_dev_files_are_refused(model, tmp_path, capsys):
+    empty = tmp_path / "empty.tsv"
+    empty.write_text("")
+    assert "empty" in one_line_exit_2(["predict", model / "model", empty, "--out", tmp_path / "o.tsv"], capsys)
+    assert "no sentences" in one_line_exit_2(["convert", empty, tmp_path / "o.conllu"], capsys)
+    assert not (tmp_path / "o.tsv").exists() and not (tmp_path / "o.conllu").exists()
+    untagged = tmp_path / "untagged.txt"
+    untagged.write_text("the dog\n")
+    err = one_line_exit_2(["train", model / "data.tsv", "--dev", untagged, "--out", tmp_path / "m"], capsys)
+    assert "untagged.txt: no tagged words" in err and not (tmp_path / "m").exists()
+
+
+def test_evaluating_tags_the_model_does_not_know_is_refused(model, tmp_path, capsys):
+    other = tmp_path / "xpos.tsv"
+    write_file(other, [Sentence.from_words(["the", "dog"], ["DT", "NN"])])
+    err = one_line_exit_2(["evaluate", model / "model", other], capsys)
+    assert "none of its tags (DT, NN)" in err and "--column" in err
+
+
+def test_usage_errors_name_the_program_once_and_the_setting(model, tmp_path, capsys):
+    err = one_line_exit_2(["convert", model / "data.tsv", tmp_path / "o.tsv", "--column", "lemma"], capsys)
+    assert err.startswith("tagger-gui: convert: argument --column") and err.count("tagger-gui") == 1
+    err = one_line_exit_2(["train", model / "data.tsv", "--out", tmp_path / "m", "--epochs", "0"], capsys)
+    assert "invalid training setting epochs: must be >= 1" in err
+
+
 def test_train_onto_an_existing_file_fails_before_training(model, tmp_path, capsys):
     existing = tmp_path / "model"
     existing.write_text("not a folder")

@@ -7,43 +7,54 @@ import re
 from typing import Sequence
 
 from tagger_gui.core.corpus import Sentence, Token
+from tagger_gui.core.formats import conllu
 
 
 def retokenized(sentence: Sentence, words: list[str]) -> Sentence:
     """A copy of ``sentence`` with new ``words``; tags (and source columns) stay on the words the edit left alone.
 
-    Multiword-token lines are dropped: they refer to the old word numbering.
+    For a CoNLL-U sentence, the kept words' HEAD and DEPS follow the new numbering (a relation to a
+    word that is gone is dropped), ``# text`` becomes the new words, and multiword-token and
+    empty-node lines are dropped: they refer to the old numbering.
     """
     old = sentence.tokens
     tokens = [Token(word) for word in words]
+    new_ids = {"0": "0"}
     matcher = difflib.SequenceMatcher(a=[t.form for t in old], b=words, autojunk=False)
     for a, b, size in matcher.get_matching_blocks():
         for i in range(size):
             tokens[b + i] = Token(old[a + i].form, old[a + i].tag, old[a + i].columns)
+            new_ids[str(a + i + 1)] = str(b + i + 1)
     copy = sentence.copy()
     copy.tokens = tokens
     copy.extra_lines = []
+    if sentence.source == "conllu":
+        for token in copy.tokens:
+            token.columns = token.columns and conllu.renumbered(token.columns, new_ids)
+        copy.comments = [f"# text = {copy.text}" if _is_text(line) else line for line in copy.comments]
     return copy
 
 
-_NUMBERED_ID = re.compile(r"^(.*?)(\d+)$")
+def _is_text(comment: str) -> bool:
+    key, equals, _ = comment[1:].partition("=")
+    return bool(equals) and key.strip() == "text"
+
+
+_OWN_ID = re.compile(r"^s(\d+)$")
 
 
 def next_ids(existing: Sequence[str], count: int) -> list[str]:
-    """Ids for ``count`` new sentences that follow the corpus's own pattern.
+    """Ids for ``count`` sentences typed into the project: ``s1``, ``s2``, ... after the highest such id.
 
-    The last id ending in a number is counted on, keeping its prefix and zero padding
-    (``…-0041`` -> ``…-0042``); a corpus without such an id gets ``s1``, ``s2``, ...
-    Ids already in ``existing`` are skipped.
+    They never continue an imported file's numbering (``…-0041`` -> ``…-0042``): such an id
+    would claim the text belongs to that document, and the document's own next sentence,
+    imported later, would have to be renamed.
     """
+    number = max((int(m.group(1)) for m in map(_OWN_ID.match, existing) if m), default=0)
     taken = set(existing)
-    last = next((m for m in map(_NUMBERED_ID.match, reversed(existing)) if m), None)
-    prefix, number, width = (last.group(1), int(last.group(2)), len(last.group(2))) if last else ("s", 0, 1)
     ids: list[str] = []
     while len(ids) < count:
         number += 1
-        candidate = f"{prefix}{number:0{width}d}"
-        if candidate not in taken:
-            ids.append(candidate)
-            taken.add(candidate)
+        if f"s{number}" not in taken:
+            ids.append(f"s{number}")
     return ids

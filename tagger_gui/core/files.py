@@ -107,6 +107,28 @@ def check_output(path: str | os.PathLike) -> Path:
     return target
 
 
+def check_outputs(outputs: dict[str, str | os.PathLike | None], inputs: dict[str, str | os.PathLike]) -> None:
+    """``check_output`` for each named output, and none of them the same file as an input or another output.
+
+    ``outputs`` and ``inputs`` map what the user calls each path (``"--out"``, ``"INPUT"``) to it;
+    outputs that are ``None`` are skipped. Writing the file being read would destroy it half-way
+    (``predict`` streams), and two outputs on one file would overwrite each other.
+
+    Raises:
+        ValueError: two of the paths are the same file.
+        OSError: as ``check_output``.
+    """
+    seen: list[tuple[str, Path]] = [(name, Path(os.path.realpath(path))) for name, path in inputs.items()]
+    for name, path in outputs.items():
+        if path is None:
+            continue
+        target = Path(os.path.realpath(check_output(path)))
+        for other, earlier in seen:
+            if target == earlier or (target.exists() and earlier.exists() and os.path.samefile(target, earlier)):
+                raise ValueError(f"{name} {path} is the same file as {other}: choose another path")
+        seen.append((name, target))
+
+
 def process_alive(pid: int) -> bool:
     """Whether process ``pid`` still runs (anything but a clear "no" counts as alive).
 

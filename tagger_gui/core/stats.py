@@ -7,6 +7,7 @@ Plain Python: it listens to the corpus like the Qt models do. The one place that
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from typing import Iterable
 
@@ -40,7 +41,8 @@ class CorpusStats:
 
     @property
     def percent_tagged(self) -> float:
-        return 100.0 * self.tagged / self.words if self.words else 0.0
+        """The share of words tagged, in percent, rounded down to a tenth: 100.0 only when every word is."""
+        return math.floor(1000.0 * self.tagged / self.words) / 10 if self.words else 0.0
 
     def recount(self) -> None:
         self._tags = [tuple(t.tag for t in s.tokens) for s in self.corpus.sentences]

@@ -124,6 +124,7 @@ def build_window(file: str | Path | None, settings=None, tag_column: str | int =
     from tagger_gui.core.resources import sample_project_path
     from tagger_gui.gui.document import Document
     from tagger_gui.gui.main_window import MainWindow
+    from tagger_gui.session.jobs import describe_error
 
     document = Document()
     error = None
@@ -131,7 +132,7 @@ def build_window(file: str | Path | None, settings=None, tag_column: str | int =
         try:
             document.open_path(file, tag_column)
         except Exception as exc:  # noqa: BLE001 - shown to the user, then we fall back to the sample
-            error = str(exc)
+            error = describe_error(exc)
     if file is None or error:
         document.open_project(sample_project_path(), as_template=True)
     window = MainWindow(document, settings if settings is not None else user_settings())
@@ -162,7 +163,7 @@ def run_window(file: str | None = None, screenshot: str | None = None, tag_colum
     if error:
         print(f"tagger-gui: {error}", file=sys.stderr)
         if screenshot:
-            return 1
+            return 2  # as the commands end on a file they cannot read
         from tagger_gui.gui.dialogs import show_error
 
         show_error(window, "Cannot open", error)
@@ -205,7 +206,7 @@ def _screenshot_and_quit(app, window, path: str) -> int:
         ok = window.grab().save(str(path), "PNG")
         if not ok:
             print(f"tagger-gui: cannot write the screenshot to {path}", file=sys.stderr)
-        result["code"] = 0 if ok else 1
+        result["code"] = 0 if ok else 2
         window.document.undo_stack.setClean()
         window.close()
         loop.quit()

@@ -145,13 +145,23 @@ class ShortcutsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(620, 560)
-        rows = [(keys, what) for keys, what in editor_keys]
+        rows = [(None, "In the tag editor (click the tokens or press F6 to focus it)")]
+        rows += [(keys, what) for keys, what in editor_keys]
+        rows += [(None, "Anywhere in the window (the menus' shortcuts)")]
         rows += [(a.shortcut().toString(), a.text().replace("&", "")) for a in actions if not a.shortcut().isEmpty()]
         table = self.table = QTableWidget(len(rows), 2, self)
         table.setHorizontalHeaderLabels(["Keys", "Action"])
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, (keys, what) in enumerate(rows):
+            if keys is None:  # a section's heading across both columns
+                heading = QTableWidgetItem(what)
+                font = heading.font()
+                font.setBold(True)
+                heading.setFont(font)
+                table.setItem(row, 0, heading)
+                table.setSpan(row, 0, 1, 2)
+                continue
             table.setItem(row, 0, QTableWidgetItem(keys))
             table.setItem(row, 1, QTableWidgetItem(what))
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -159,6 +169,5 @@ class ShortcutsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("In the tag editor (click the tokens or press F6 to focus it):"))
         layout.addWidget(table)
         layout.addWidget(buttons)

@@ -16,6 +16,7 @@ from tagger_gui.core.formats import FILE_FILTER, FormatError
 from tagger_gui.core.project import PROJECT_FILTER, PROJECT_SUFFIX, ProjectError
 from tagger_gui.core.resources import TAGSET_PRESETS
 from tagger_gui.gui.dialogs import TAG_COLUMNS, ImportPreviewDialog, ask_unsaved, show_error
+from tagger_gui.session.jobs import describe_error
 
 EXPORT_FILTERS = {
     "CoNLL-U (*.conllu)": ("conllu", ".conllu"),
@@ -87,7 +88,7 @@ class FileActions(QObject):
         try:
             self.document.open_path(path, tag_column)
         except (ProjectError, FormatError, OSError) as error:
-            show_error(self.window, "Cannot open", str(error))
+            show_error(self.window, "Cannot open", describe_error(error))
             return False
         self.remember(path)
         self.message.emit(f"Opened {Path(path).name}")
@@ -153,7 +154,7 @@ class FileActions(QObject):
         try:
             self.document.export(path, fmt)
         except (OSError, FormatError) as error:
-            show_error(self.window, "Cannot export", str(error))
+            show_error(self.window, "Cannot export", describe_error(error))
             return False
         self.message.emit(f"Exported {len(self.document.corpus)} sentences to {Path(path).name}")
         return True

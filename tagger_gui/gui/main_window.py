@@ -93,17 +93,18 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         tags = self.add_dock(self.tagset_panel, "Tag set", "tagSetDock", Qt.DockWidgetArea.RightDockWidgetArea)
-        enter = self.add_dock(self.enter_panel, "Enter sentences", "enterDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        enter = self.add_dock(self.enter_panel, "Add text", "enterDock", Qt.DockWidgetArea.RightDockWidgetArea)
         training = self.add_dock(self.training_panel, "Training", "trainingDock", Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(tags, enter)
         self.tabifyDockWidget(tags, training)
         evaluation = self.add_dock(self.evaluation_panel, "Evaluation", "evaluationDock", Qt.DockWidgetArea.RightDockWidgetArea)
-        review = self.add_dock(self.review_panel, "Likely errors", "reviewDock", Qt.DockWidgetArea.RightDockWidgetArea)
+        review = self.add_dock(self.review_panel, "Errors", "reviewDock", Qt.DockWidgetArea.RightDockWidgetArea)
         progress = self.add_dock(self.loop_assist.panel, "Progress", "progressDock", Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(tags, evaluation)
         self.tabifyDockWidget(tags, review)
         self.tabifyDockWidget(tags, progress)
         tags.raise_()
+        # Short titles: the six tabs' titles stay whole at 1280x800 (tests/gui/test_layout.py).
         self.resizeDocks([tags], [400], Qt.Orientation.Horizontal)
         self.assist.add_docks()
         DockShares(self)  # a maximised window widens its docks too, not only the central widget

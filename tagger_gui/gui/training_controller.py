@@ -22,6 +22,7 @@ from tagger_gui.ml.bundle import META_NAME, BundleError, load_bundle, save_bundl
 from tagger_gui.ml.config import TrainConfig
 from tagger_gui.ml.predict import Tagger
 from tagger_gui.session import TRAINING, SessionError
+from tagger_gui.session.jobs import describe_error
 from tagger_gui.session.training import TrainingOutcome
 
 
@@ -211,7 +212,7 @@ class TrainingController(QObject):
         try:
             tagger = load_bundle(path)
         except BundleError as error:
-            show_failure(self.window, "Cannot load the model", str(error))
+            show_failure(self.window, "Cannot load the model", describe_error(error))
             return False
         if not self._reconcile_tags(tagger, path):
             return False
@@ -252,6 +253,6 @@ class TrainingController(QObject):
         try:
             save_bundle(self.tagger, folder)
         except BundleError as error:
-            show_failure(self.window, "Cannot save the model", str(error))
+            show_failure(self.window, "Cannot save the model", describe_error(error))
             return False
         return True

@@ -26,6 +26,13 @@ def _field(default: Any, help_text: str) -> Any:
     return field(default=default, metadata={"help": help_text})
 
 
+_AT_LEAST_ONE = (
+    "embedding_dim", "hidden_dim", "num_layers", "char_dim", "char_hidden", "max_word_chars", "batch_size", "epochs",
+    "min_freq", "eval_every",
+)
+"""Settings that count something and must be at least 1."""
+
+
 @dataclass
 class TrainConfig:
     """Model shape and training schedule. Defaults are the ``default`` preset."""
@@ -128,8 +135,7 @@ class TrainConfig:
             (self.optimizer in OPTIMIZERS, "optimizer", f"one of {OPTIMIZERS}"),
             (self.lr_schedule in LR_SCHEDULES, "lr_schedule", f"one of {LR_SCHEDULES}"),
             (self.precision in PRECISIONS, "precision", f"one of {PRECISIONS}"),
-            (min(self.embedding_dim, self.hidden_dim, self.num_layers) >= 1, "embedding_dim/hidden_dim/num_layers", ">= 1"),
-            (min(self.char_dim, self.char_hidden, self.max_word_chars) >= 1, "char_dim/char_hidden/max_word_chars", ">= 1"),
+            *[(getattr(self, name) >= 1, name, ">= 1") for name in _AT_LEAST_ONE],
             (0 <= self.suffix_length <= 8, "suffix_length", "in [0, 8]"),
             (0 <= self.raw_dim <= 512, "raw_dim", "in [0, 512]"),
             (0 <= self.tag_neighbours <= 1000, "tag_neighbours", "in [0, 1000]"),
@@ -139,9 +145,7 @@ class TrainConfig:
             (0.0 <= self.cross_view <= 100.0, "cross_view", "in [0, 100]"),
             (self.lr > 0, "lr", "> 0"),
             (self.near_length_batch >= 0, "near_length_batch", ">= 0"),
-            (min(self.batch_size, self.epochs, self.min_freq, self.eval_every) >= 1,
-             "batch_size/epochs/min_freq/eval_every", ">= 1"),
-            (min(self.patience, self.clip, self.average_last) >= 0, "patience/clip/average_last", ">= 0"),
+            *[(getattr(self, name) >= 0, name, ">= 0") for name in ("patience", "clip", "average_last")],
             (0.0 <= self.label_smoothing < 1.0, "label_smoothing", "in [0, 1)"),
             (self.max_minutes is None or self.max_minutes > 0, "max_minutes", "> 0 or empty"),
             (0.0 <= self.dev_fraction < 1.0, "dev_fraction", "in [0, 1)"),

@@ -17,6 +17,10 @@ MAX_STINT_S = 120.0
 """A longer look at one sentence counts as this long (the user was away)."""
 
 
+RATE_AFTER_MINUTES = 1.0
+"""The summary gives tokens/hour and keys/token once this much annotation time is recorded."""
+
+
 @dataclass
 class SentenceEffort:
     seconds: float = 0.0
@@ -76,11 +80,12 @@ class EffortLog:
         return self.tagged / hours if hours > 0 else None
 
     def summary(self) -> str:
-        """One line for the status bar."""
-        rate = self.tokens_per_hour
-        speed = f"{rate:,.0f} tokens/hour" if rate is not None else "no time recorded yet"
-        per_token = f", {self.keys / self.tagged:.2f} keys/token" if self.tagged else ""
-        return f"{self.tagged:,} tokens tagged in {self.hours * 60:.1f} min: {speed}{per_token}"
+        """One line for the status bar; the rates only after ``RATE_AFTER_MINUTES`` of work (from one token,
+        a rate says nothing)."""
+        done = f"{self.tagged:,} token{'' if self.tagged == 1 else 's'} tagged in {self.hours * 60:.1f} min"
+        if self.hours * 60 < RATE_AFTER_MINUTES or not self.tagged:
+            return f"{done} (the speed shows after {RATE_AFTER_MINUTES:g} minute of work)"
+        return f"{done}: {self.tokens_per_hour:,.0f} tokens/hour, {self.keys / self.tagged:.2f} keys/token"
 
     def to_dict(self) -> dict:
         return {"version": EFFORT_VERSION, "sentences": {k: asdict(v) for k, v in self.sentences.items()},

@@ -32,9 +32,11 @@ EMIT_INTERVAL_S = 0.2
 
 
 def describe_error(error: BaseException) -> str:
-    """The one-line message shown for a failed job."""
+    """The one-line message shown for a failed job or file operation (a file error as ``PATH: what went wrong``)."""
     if "out of memory" in str(error).lower():
         return f"The device ran out of memory: {error}. Try a smaller batch size or the CPU."
+    if isinstance(error, OSError) and error.filename and error.strerror:
+        return f"{error.filename}: {error.strerror}"
     return str(error) or type(error).__name__
 
 

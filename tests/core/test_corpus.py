@@ -88,3 +88,13 @@ def test_sentence_copy_is_independent(corpus):
     copy = corpus[0].copy()
     copy.tokens[0].tag = "X"
     assert corpus[0].tags[0] == "DET" and copy.id == "a"
+
+
+def test_the_tagged_share_shows_100_percent_only_when_every_word_is_tagged():
+    from tagger_gui.core.stats import CorpusStats
+
+    corpus = Corpus([Sentence.from_words(["w"] * 3000, ["X"] * 2999 + [None])])
+    stats = CorpusStats(corpus)
+    assert stats.percent_tagged == 99.9  # 99.97 rounded down, not up to 100.0
+    corpus.set_tags(0, {2999: "X"})
+    assert stats.percent_tagged == 100.0 and CorpusStats(Corpus()).percent_tagged == 0.0

@@ -14,7 +14,7 @@ from tagger_gui.core.formats.stream import ChunkReader, writing
 
 from .test_formats import CONLLU
 
-COLUMNS = "-DOCSTART- O\n\nThe DET\ndog\tx\tNOUN\n\n  \nHi _\n\nA DET\nb NOUN\n"
+COLUMNS = "-DOCSTART- O\n\nThe y DET\ndog\tx\tNOUN\n\n  \nHi _\n\nA DET\nb NOUN\n"
 JSONL = '{"tokens": ["a", "b"], "tags": ["X", null], "id": "s1"}\n\n{"tokens": ["c"], "split": "dev"}\n'
 TEXT = "The dog barks.\n\nI don't know!\n  \nok\n"
 SAMPLES = {"c.conllu": CONLLU * 3, "c.tsv": COLUMNS * 3, "c.jsonl": JSONL * 3, "c.txt": TEXT * 3}

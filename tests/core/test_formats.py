@@ -95,6 +95,24 @@ def test_columns_errors_have_line_numbers():
     assert caught.value.line == 2
 
 
+def test_columns_lines_of_one_sentence_with_other_column_counts_are_errors():
+    with pytest.raises(FormatError, match="4 columns, where the sentence's first tagged line has 2") as caught:
+        read_text("The\tDET\ncat\tNOUN\tX\tY\nsat\n", "columns", path="f.tsv")
+    assert caught.value.line == 2
+    sentences = read_text("The\tDET\nsat\n\nA\tx\tDET\ndog\ty\tNOUN\n", "columns")  # a token alone: untagged
+    assert [s.tags for s in sentences] == [["DET", None], ["DET", "NOUN"]]
+    with pytest.raises(FormatError, match="xpos names a CoNLL-U column"):  # not silently the last column
+        read_text("The\tDT\tDET\n", "columns", tag_column="xpos")
+
+
+def test_conllu_writes_the_current_sent_id_over_a_stale_one():
+    sentences = read_text(CONLLU, "conllu")
+    sentences[0].id = "a1-2"  # renamed, as an import renames a sentence whose id is taken
+    written = write_text(sentences, "conllu")
+    assert written.startswith("# sent_id = a1-2\n# text = I don't know.\n")
+    assert [s.id for s in read_text(written, "conllu")] == ["a1-2", "a2"]
+
+
 def test_jsonl_reads_optional_tags_nulls_and_metadata():
     text = '{"tokens": ["a", "b"], "tags": ["X", null]}\n\n{"tokens": ["c"], "id": "k", "split": "test"}\n'
     sentences = read_text(text, "jsonl")
@@ -155,6 +173,7 @@ def test_invalid_utf8_names_the_line(tmp_path):
 def test_unknown_extension_and_missing_file_raise_format_error(tmp_path):
     with pytest.raises(FormatError, match="unknown file extension"):
         read_file(tmp_path / "corpus.xyz")
-    with pytest.raises(FormatError, match="cannot read"):
+    with pytest.raises(FormatError, match="cannot read") as caught:
         read_file(tmp_path / "missing.conllu")
+    assert str(caught.value).startswith(f"{tmp_path / 'missing.conllu'}: cannot read")  # no line 0 for a whole file
     assert set(FORMATS) == {"conllu", "columns", "jsonl", "text"}

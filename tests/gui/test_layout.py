@@ -194,3 +194,17 @@ def test_per_tag_scores_beside_the_matrix_in_a_wide_dock_show_every_column(qtbot
     qtbot.waitUntil(lambda: panel.tables_splitter.orientation() == Qt.Orientation.Horizontal)
     for column in range(panel.per_tag_model.columnCount()):
         assert _fully_visible(panel.per_tag_view, column), panel.per_tag_model.COLUMNS[column]
+
+
+def test_the_right_docks_tab_titles_are_whole_at_1280(qtbot, settings, long_project):
+    """Six docks share the right-hand tab bar: none of their titles is squeezed to "Trai…"."""
+    from PySide6.QtWidgets import QTabBar
+
+    window = _laptop_window(qtbot, settings, long_project)
+    titles = {window.docks[name].windowTitle() for name in ("tagSetDock", "trainingDock", "progressDock")}
+    bars = [bar for bar in window.findChildren(QTabBar)
+            if bar.isVisible() and titles <= {bar.tabText(i) for i in range(bar.count())}]
+    assert len(bars) == 1
+    bar = bars[0]
+    assert bar.count() == 6
+    assert all(bar.tabRect(i).width() >= bar.tabSizeHint(i).width() for i in range(bar.count()))

@@ -164,7 +164,7 @@ def test_retokenized_keeps_tags_of_unchanged_words():
 
 def test_status_bar_counts(window, qtbot):
     qtbot.keyClicks(window.editor.view, "11111")
-    qtbot.waitUntil(lambda: "38.5% tagged" in window.counts_label.text(), timeout=2000)  # 5 of 13 words
+    qtbot.waitUntil(lambda: "38.4% tagged" in window.counts_label.text(), timeout=2000)  # 5 of 13 words, rounded down
     assert "3 sentences" in window.counts_label.text()
 
 
@@ -207,3 +207,10 @@ def test_screenshot_of_the_sample(qapp, tmp_path):
 
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1280, 800)
+
+
+def test_a_screenshot_of_a_file_that_cannot_be_opened_ends_with_status_2(qapp, tmp_path, capsys):
+    missing = tmp_path / "missing.conllu"
+    assert app_module.run_window(str(missing), str(tmp_path / "shot.png")) == 2
+    err = capsys.readouterr().err
+    assert str(missing) in err and ":0:" not in err and not (tmp_path / "shot.png").exists()

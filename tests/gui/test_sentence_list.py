@@ -46,3 +46,18 @@ def test_opening_another_project_clears_the_filter(window, qtbot, tiny_project):
     window.document.open_project(tiny_project)
     assert panel.filter_edit.text() == "" and panel.split_combo.currentIndex() == 0
     assert panel.proxy.rowCount() == 3 and panel.count_label.isHidden() and window.editor.sentence_row == 0
+
+
+def test_sorting_by_uncertainty_shows_the_list_from_its_top(qtbot, settings, tmp_path):
+    from tagger_gui.core.corpus import Corpus, Sentence
+    from tagger_gui.core.project import Project
+    from tests.gui.conftest import make_window
+
+    path = tmp_path / "many.tagproj"
+    Project(Corpus([Sentence.from_words(["word", str(i)], id=f"m{i}") for i in range(300)])).save(path)
+    panel = make_window(qtbot, settings, path).sentence_list
+    bar = panel.table.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    assert bar.value() > 0
+    panel.sort_by_uncertainty()
+    assert bar.value() == 0

@@ -143,9 +143,17 @@ def test_shortcuts_are_listed_in_menus_tooltips_and_help(window, monkeypatch):
     assert any(t.endswith("\tDown") for t in texts) and any("Del" in t for t in texts)
     assert "Ctrl+Z" in window.actions["undo"].toolTip()
     seen = {}
-    monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: seen.setdefault("rows", self.table.rowCount()))
+
+    def look(dialog):
+        table = dialog.table
+        seen["headings"] = [table.item(r, 0).text() for r in range(table.rowCount()) if table.columnSpan(r, 0) == 2]
+        seen["keys"] = [table.item(r, 0).text() for r in range(table.rowCount())]
+
+    monkeypatch.setattr(ShortcutsDialog, "exec", look)
     window.actions["shortcuts"].trigger()
-    assert seen["rows"] > 15
+    assert len(seen["keys"]) > 15 and len(seen["headings"]) == 2
+    menus = seen["keys"].index(seen["headings"][1])
+    assert "Ctrl+Z" in seen["keys"][menus:] and "Ctrl+Z" not in seen["keys"][:menus]  # menu keys under their heading
 
 
 def test_the_popup_marks_the_clicked_tokens_current_tag(window, qtbot, monkeypatch):
@@ -168,3 +176,7 @@ def test_a_type_ahead_key_that_matches_nothing_says_so(window, qtbot):
     qtbot.keyClicks(view, "q")
     assert "No tag starts with <b>q</b>" in window.editor.typeahead_label.text()
     assert tags_of(window)[0] is None and view.typeahead == ""
+    qtbot.keyClicks(view, "N")  # NOUN and NUM: a buffer is kept
+    assert view.typeahead == "N"
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # the next sentence starts afresh
+    assert window.editor.typeahead_label.text() == "" and view.typeahead == ""

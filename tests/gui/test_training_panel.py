@@ -137,10 +137,17 @@ def test_the_note_under_scaling_says_what_a_train_would_use_for_the_tagged_words
                                        f" {expected.epochs} epochs, batches of {expected.batch_size},"
                                        " learning from any untagged sentences too.")
     assert expected.epochs == TIERS[0].train_epochs and str(panel.config().hidden_dim) not in panel.scale_note.text()
+    shown = {name: panel._editors[name].value() for name in ("hidden_dim", "epochs", "batch_size")}
+    assert shown == {"hidden_dim": expected.hidden_dim, "epochs": expected.epochs, "batch_size": expected.batch_size}
+    assert panel.config().hidden_dim == 128 and panel.config().epochs == 50  # the greyed fields' own values
     panel.set_tagged_words(0)
-    assert panel.scale_note.text().startswith("Nothing is tagged yet")
+    assert panel.scale_note.text().startswith("Nothing is tagged yet") and panel._editors["hidden_dim"].value() == 128
+    panel.set_tagged_words(2_000)
+    panel._editors["scale_to_data"].setChecked(False)  # their own values come back, to edit
+    assert panel._editors["hidden_dim"].value() == 128 and panel._editors["epochs"].value() == 50
+    panel._editors["scale_to_data"].setChecked(True)
     panel.set_tagged_words(TIERS[-1].max_tokens + 1)
-    assert "more than scaling covers" in panel.scale_note.text()
+    assert "more than scaling covers" in panel.scale_note.text() and panel._editors["epochs"].value() == 50
     panel._editors["scale_to_data"].setChecked(False)
     assert not panel.scale_note.isVisible()
 

@@ -133,6 +133,12 @@ def test_the_effort_log_counts_and_round_trips():
     assert (record.seconds, record.keys, record.tagged, record.changed) == (150.0, 3, 3, 1)
     assert EffortLog.from_dict(log.to_dict()) == log and log.tokens_per_hour == pytest.approx(3 / (150 / 3600))
     assert log.to_tsv().splitlines()[1] == "s1\t150.0\t3\t3\t1"
+    assert log.summary() == "3 tokens tagged in 2.5 min: 72 tokens/hour, 1.00 keys/token"
+    first = EffortLog()
+    first.add_time("s1", 4.0)
+    first.add_key("s1")
+    first.note_tagging("s1", "NOUN", None)
+    assert first.summary() == "1 token tagged in 0.1 min (the speed shows after 1 minute of work)"
     with pytest.raises(ValueError):
         EffortLog.from_dict({"version": 99})
 

@@ -39,19 +39,34 @@ def _token(columns: list[str], tag_column: str | int, path: str, number: int) ->
 
 
 def read(text: str, path: str, tag_column: str | int = "last") -> list[Sentence]:
-    """Parse two-column text; ``tag_column`` is an int column index or anything else for the last column."""
+    """Parse two-column text; ``tag_column`` is an int column index or anything else for the last column.
+
+    Within a sentence every line with a tag has the same number of columns: with "the last
+    column" as the tag, a line of four columns among lines of two would take its tag from
+    another column than its neighbours, so such a line is an error.
+    """
+    if tag_column == "xpos":
+        raise FormatError(path, 0, "xpos names a CoNLL-U column; in a two-column file the tag is the last column "
+                                   "(or give its number)")
     sentences: list[Sentence] = []
     tokens: list[Token] = []
     numbers: list[int] = []
+    width: int | None = None  # the columns of the sentence's first line with a tag
     for number, line in enumerate(text.split("\n"), start=1):
         if is_docstart(line):
             continue
         if not line.strip():
             if tokens:
                 sentences.append(_sentence(tokens, numbers, path))
-                tokens, numbers = [], []
+                tokens, numbers, width = [], [], None
             continue
-        tokens.append(_token(_columns(line), tag_column, path, number))
+        columns = _columns(line)
+        if len(columns) > 1:
+            width = width or len(columns)
+            if len(columns) != width:
+                raise FormatError(path, number, f"{len(columns)} columns, where the sentence's first tagged line "
+                                                f"has {width}")
+        tokens.append(_token(columns, tag_column, path, number))
         numbers.append(number)
     if tokens:
         sentences.append(_sentence(tokens, numbers, path))

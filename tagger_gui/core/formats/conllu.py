@@ -14,6 +14,7 @@ from tagger_gui.core.formats.errors import FormatError
 from tagger_gui.core.validation import first_bad_token
 
 COLUMN_COUNT = 10
+HEAD, DEPREL, DEPS = 6, 7, 8
 _NAMED_COLUMNS = {"upos": 3, "xpos": 4}
 
 
@@ -135,7 +136,7 @@ def write(sentences: list[Sentence], tag_column: str | int = "upos") -> str:
     lines: list[str] = []
     for sentence in sentences:
         own = sentence.source == "conllu"
-        lines.extend(sentence.comments if own and sentence.comments else [f"# sent_id = {sentence.id}", f"# text = {sentence.text}"])
+        lines.extend(_comments(sentence) if own and sentence.comments else [f"# sent_id = {sentence.id}", f"# text = {sentence.text}"])
         extra = sorted(sentence.extra_lines, key=lambda item: item[0]) if own else []
         next_extra = 0
         for i, token in enumerate(sentence.tokens):
@@ -146,6 +147,35 @@ def write(sentences: list[Sentence], tag_column: str | int = "upos") -> str:
         lines.extend(line for _, line in extra[next_extra:])
         lines.append("")
     return "".join(line + "\n" for line in lines)
+
+
+def _comments(sentence: Sentence) -> list[str]:
+    """The sentence's comment lines with its current id in ``sent_id`` (an import renames a sentence whose id is
+    taken); a comment that already says it is kept as it was written."""
+    return [f"# sent_id = {sentence.id}" if _stale_sent_id(line, sentence.id) else line for line in sentence.comments]
+
+
+def _stale_sent_id(comment: str, current: str) -> bool:
+    key, equals, value = comment[1:].partition("=")
+    return bool(equals) and key.strip() == "sent_id" and value.strip() != current
+
+
+def renumbered(line: str, new_ids: dict[str, str]) -> str:
+    """Word ``line`` with HEAD and DEPS pointing at the words' new ids (``new_ids``: old id -> new id).
+
+    A relation to a word that has no new id (an edit removed it) is dropped: HEAD and
+    DEPREL become ``_``, a DEPS entry goes (``_`` if none is left). The root, ``0``, stays.
+    """
+    columns = line.split("\t")
+    if len(columns) != COLUMN_COUNT:
+        return line
+    if columns[HEAD] != "_":
+        columns[HEAD] = new_ids.get(columns[HEAD], "_")
+        columns[DEPREL] = columns[DEPREL] if columns[HEAD] != "_" else "_"
+    if columns[DEPS] != "_":
+        heads = (entry.partition(":") for entry in columns[DEPS].split("|"))
+        columns[DEPS] = "|".join(f"{new_ids[head]}:{relation}" for head, _, relation in heads if head in new_ids) or "_"
+    return "\t".join(columns)
 
 
 def _word_line(i: int, token: Token, tag_col: int, own: bool) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 
 class FormatError(ValueError):
-    """A file could not be read: says which file, which line (1-based) and what is wrong."""
+    """A file could not be read: says which file, which line (1-based; 0 for the file as a whole) and what is wrong."""
 
     def __init__(self, path: str, line: int, message: str) -> None:
         self.path = str(path)
         self.line = line
         self.message = message
-        super().__init__(f"{self.path}:{line}: {message}")
+        super().__init__(f"{self.path}:{line}: {message}" if line else f"{self.path}: {message}")
 
 
 def decode(data: bytes, path: str, *, first_line: int = 1) -> str:

@@ -26,7 +26,7 @@ from tagger_gui.session import EVALUATION, SessionError
 
 ALL_TAGGED = "all"
 HELD_OUT = "held_out"
-SPLIT_CHOICES = (("Dev sentences", Split.DEV.value), ("Held-out sentences (those that pick the epoch)", HELD_OUT),
+SPLIT_CHOICES = (("Sentences that pick the epoch (dev, else held out)", HELD_OUT), ("Dev sentences", Split.DEV.value),
                  ("Test sentences", Split.TEST.value),
                  ("Training sentences", Split.TRAIN.value), ("All tagged sentences", ALL_TAGGED))
 CELL_MIN_WIDTH = 30

@@ -109,7 +109,7 @@ class ReviewPanel(QWidget):
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop)
         self.progress = QProgressBar(maximum=PROGRESS_STEPS, value=0, textVisible=True)
-        self.progress.setFormat("")
+        self.progress.setFormat("idle")  # as the training dock's: an empty bar looked like a text field
         self.status = QLabel("Finds tokens whose saved tag a model trained without them contradicts.")
         self.status.setWordWrap(True)
 

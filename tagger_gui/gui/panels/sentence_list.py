@@ -196,11 +196,12 @@ class SentenceListPanel(QWidget):
         return f"{self.proxy.rowCount():,} of {self.model.rowCount():,} sentences"
 
     def sort_by_uncertainty(self, entropy: bool = False) -> None:
-        """Most uncertain sentences first: lowest best-tag probability, or highest entropy."""
+        """Most uncertain sentences first (lowest best-tag probability, or highest entropy), shown from the top."""
         if entropy:
             self.table.sortByColumn(SentenceTableModel.MAX_H, Qt.SortOrder.DescendingOrder)
         else:
             self.table.sortByColumn(SentenceTableModel.MIN_P, Qt.SortOrder.AscendingOrder)
+        self.table.scrollToTop()
 
     def _on_model_filter_changed(self) -> None:
         current = self.current_row()

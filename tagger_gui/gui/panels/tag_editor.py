@@ -152,6 +152,9 @@ class TagEditorPanel(QWidget):
         """Show the sentence at corpus ``row``; the cursor goes to ``token`` or the first untagged one."""
         if row is not None and row == self.model.sentence_row and token is None:
             return
+        if row != self.model.sentence_row:
+            self.view.clear_typeahead()
+            self.typeahead_label.setText("")  # a rejected key's warning belongs to the sentence it was typed in
         self.model.set_sentence(row)
         sentence = self.model.sentence
         if sentence is not None:

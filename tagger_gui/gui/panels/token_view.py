@@ -296,6 +296,10 @@ class TokenView(QListView):
         else:
             self._set_buffer(buffer)
 
+    def clear_typeahead(self) -> None:
+        """Forget the letters typed so far (another sentence is shown)."""
+        self._set_buffer("")
+
     def _set_buffer(self, text: str) -> None:
         if text != self._buffer:
             self._buffer = text

@@ -80,6 +80,7 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self._editors: dict[str, QWidget] = {}
         self._base = preset_config("default")
+        self._unscaled: dict[str, object] = {}  # the greyed fields' own values while they show scaled ones
         self._run: TrainingInfo | None = None  # the run shown, as announced when it started
         self._tagged_words: int | None = None  # the project's, for the note on what scaling chooses
         self._wheel_guard = WheelGuard(self)
@@ -199,8 +200,9 @@ class TrainingPanel(QWidget):
 
     # -------------------------------------------------------------- settings
     def config(self) -> TrainConfig:
-        """The settings as shown (validated by ``TrainConfig``: a bad value raises ``ValueError``)."""
-        values = {name: self._value(editor) for name, editor in self._editors.items()}
+        """The settings as shown, the greyed scaled ones as they were before scaling (validated by ``TrainConfig``:
+        a bad value raises ``ValueError``)."""
+        values = {name: self._value(editor) for name, editor in self._editors.items()} | self._unscaled
         values["max_minutes"] = values["max_minutes"] or None
         return self._base.replace(**values, device=self.device_box.currentData(),
                                   dev_fraction=self.fraction_box.value())
@@ -225,6 +227,7 @@ class TrainingPanel(QWidget):
         for name, editor in self._editors.items():
             value = getattr(config, name)
             self._set_value(editor, value if value is not None else 0.0)
+        self._unscaled = {}  # the fields hold ``config``'s own values now
         self.fraction_box.setValue(config.dev_fraction)
         index = self.device_box.findData(config.device)
         self.device_box.setCurrentIndex(max(index, 0))
@@ -262,10 +265,12 @@ class TrainingPanel(QWidget):
             self._show_scale_note()
 
     def _show_scale_note(self) -> None:
-        """Say what scaling chooses for the project's tagged words (the greyed fields keep the preset's values)."""
+        """Say what scaling chooses for the project's tagged words, and show it in the greyed fields."""
         count = self._tagged_words
         scaled = self._editors["scale_to_data"].isChecked()
         self.scale_note.setVisible(scaled and count is not None)
+        if not scaled or count is None or not count or tier_for(count) is None:
+            self._show_scaled_values(None)
         if not scaled or count is None:
             return
         if count == 0:
@@ -274,8 +279,20 @@ class TrainingPanel(QWidget):
         if tier_for(count) is None:
             self.scale_note.setText(f"{count:,} tagged words: more than scaling covers, a Train uses the settings below.")
             return
-        config = train_config(self._base.replace(scale_to_data=True), count)
+        config = train_config(self.config().replace(scale_to_data=True), count)
         self.scale_note.setText(f"For {count:,} tagged words a Train uses {describe_scaled(config)}.")
+        self._show_scaled_values(config)
+
+    def _show_scaled_values(self, scaled: TrainConfig | None) -> None:
+        """Show the ``scaled`` settings in the greyed fields, keeping their own values for when scaling goes off
+        (``None``: show their own values again)."""
+        for name in SCALED_FIELDS:
+            editor = self._editors[name]
+            if scaled is not None:
+                self._unscaled.setdefault(name, self._value(editor))
+            value = getattr(scaled, name) if scaled is not None else self._unscaled.pop(name, None)
+            if value is not None:
+                self._set_value(editor, value)
 
     def _on_preset_changed(self, name: str) -> None:
         self._apply_config(preset_config(name, device=self.device_box.currentData() or "auto"))
