@@ -20,7 +20,7 @@ from tagger_gui.core.collector import collector_paused
 from tagger_gui.core.corpus import Corpus, Sentence, Tag, TagSet
 from tagger_gui.core.data_split import DevChoice
 from tagger_gui.core.files import MAX_CORPUS_BYTES, read_regular_bytes
-from tagger_gui.core.formats import read_file
+from tagger_gui.core.formats import FormatError, read_file
 from tagger_gui.core.project_sentences import sentences_from_dicts
 from tagger_gui.core.resources import TAGSET_PRESETS, load_tagset_preset
 from tagger_gui.core.stats import tag_counts
@@ -238,8 +238,11 @@ def tagset_for(counts: Counter) -> TagSet:
 def project_from_corpus_file(path: str | os.PathLike, tag_column: str = "upos") -> Project:
     """An untitled project holding the sentences of a corpus file, with a tag set that covers its tags.
 
-    Raises ``FormatError`` (naming the file and line) if the file cannot be read.
+    Raises ``FormatError`` (naming the file and line) if the file cannot be read or holds no sentence
+    (opening it would leave an empty project in place of the one open).
     """
     sentences = read_file(path, tag_column=tag_column)
+    if not sentences:
+        raise FormatError(str(path), 0, "no sentences in it")
     return Project(corpus=Corpus(sentences, tagset_for(tag_counts(sentences))), tag_column=tag_column,
                    source=Path(path))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tagger_gui.core.corpus import Sentence, Split
+from tagger_gui.core.corpus import Sentence, Split, Token
 from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, read_text, write_file, write_text
 
 CONLLU = (
@@ -101,6 +101,9 @@ def test_columns_lines_of_one_sentence_with_other_column_counts_are_errors():
     assert caught.value.line == 2
     sentences = read_text("The\tDET\nsat\n\nA\tx\tDET\ndog\ty\tNOUN\n", "columns")  # a token alone: untagged
     assert [s.tags for s in sentences] == [["DET", None], ["DET", "NOUN"]]
+    sentences[1].tokens.append(Token("barks", "VERB"))  # added in the window: no kept columns
+    written = write_text(sentences, "columns")
+    assert written.split("\n")[5] == "barks\t_\tVERB" and read_text(written, "columns")[1].tags == ["DET", "NOUN", "VERB"]
     with pytest.raises(FormatError, match="xpos names a CoNLL-U column"):  # not silently the last column
         read_text("The\tDT\tDET\n", "columns", tag_column="xpos")
 

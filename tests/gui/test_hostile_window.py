@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tagger_gui.core.project import Project
 from tagger_gui.core.recovery import RecoveryStore
+from tagger_gui.gui import file_actions
 from tagger_gui.gui.autosave import offer_recovery
 from tagger_gui.gui.document import Document
 from tagger_gui.gui.main_window import MainWindow
@@ -81,8 +82,6 @@ _HOSTILE_PROJECTS = {
 @pytest.mark.parametrize("case", [*_HOSTILE_PROJECTS, "fifo"])
 def test_a_hostile_project_ends_in_a_dialog_naming_the_file_and_the_window_runs_on(
         qtbot, settings, tiny_project, tmp_path, monkeypatch, case):
-    from tagger_gui.gui import file_actions
-
     path = tmp_path / "hostile.tagproj"
     if case == "fifo":
         os.mkfifo(path)
@@ -100,3 +99,16 @@ def test_a_hostile_project_ends_in_a_dialog_naming_the_file_and_the_window_runs_
     assert not window.files.open_path(path, ask=False)
     assert len(errors) == 1 and str(path) in errors[0]
     assert document.path == tiny_project and len(document.corpus) == 3
+
+
+def test_opening_an_empty_corpus_file_says_so_and_keeps_the_project(qtbot, settings, tiny_project, tmp_path, monkeypatch):
+    empty = tmp_path / "empty.conllu"
+    empty.write_text("")
+    document = Document()
+    document.open_project(tiny_project)
+    window = MainWindow(document, settings, recovery_store=RecoveryStore(tmp_path / "r"))
+    qtbot.addWidget(window)
+    errors = []
+    monkeypatch.setattr(file_actions, "show_error", lambda parent, title, text: errors.append(text))
+    assert not window.files.open_path(empty, ask=False)
+    assert errors == [f"{empty}: no sentences in it"] and len(document.corpus) == 3

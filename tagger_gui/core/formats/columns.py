@@ -83,13 +83,18 @@ def _sentence(tokens: list[Token], numbers: list[int], path: str) -> Sentence:
 
 
 def write(sentences: list[Sentence], tag_column: str | int = "last") -> str:
-    """Render ``token<TAB>[kept columns<TAB>]tag`` lines; untagged tokens get ``_``."""
+    """Render ``token<TAB>[kept columns<TAB>]tag`` lines; untagged tokens get ``_``.
+
+    A token without kept columns in a sentence whose others have some (one added or retokenised
+    in the window) gets ``_`` in each, so that every line of the sentence has as many columns.
+    """
     lines: list[str] = []
     for sentence in sentences:
         own = sentence.source == "columns"
+        width = max((token.columns.count("\t") + 1 for token in sentence.tokens if own and token.columns), default=0)
         for token in sentence.tokens:
             form = token.form.replace("\t", " ").replace("\n", " ")
-            kept = [token.columns] if own and token.columns else []
+            kept = [token.columns] if own and token.columns else [UNTAGGED] * width
             lines.append("\t".join([form, *kept, token.tag or UNTAGGED]))
         lines.append("")
     return "".join(line + "\n" for line in lines)
