@@ -90,13 +90,7 @@ def test_a_hostile_project_ends_in_a_dialog_naming_the_file_and_the_window_runs_
     else:
         data = {"format": "tagger-gui project", "version": 1, "tagset": [], "sentences": []}
         path.write_text(json.dumps({**data, **_HOSTILE_PROJECTS[case]}))
-    document = Document()
-    document.open_project(tiny_project)
-    window = MainWindow(document, settings, recovery_store=RecoveryStore(tmp_path / "r"))
-    qtbot.addWidget(window)
-    errors = []
-    monkeypatch.setattr(file_actions, "show_error", lambda parent, title, text: errors.append(text))
-    assert not window.files.open_path(path, ask=False)
+    document, errors = _open_on_the_tiny_project(path, qtbot, settings, tiny_project, tmp_path, monkeypatch)
     assert len(errors) == 1 and str(path) in errors[0]
     assert document.path == tiny_project and len(document.corpus) == 3
 
@@ -104,11 +98,17 @@ def test_a_hostile_project_ends_in_a_dialog_naming_the_file_and_the_window_runs_
 def test_opening_an_empty_corpus_file_says_so_and_keeps_the_project(qtbot, settings, tiny_project, tmp_path, monkeypatch):
     empty = tmp_path / "empty.conllu"
     empty.write_text("")
+    document, errors = _open_on_the_tiny_project(empty, qtbot, settings, tiny_project, tmp_path, monkeypatch)
+    assert errors == [f"{empty}: no sentences in it"] and len(document.corpus) == 3
+
+
+def _open_on_the_tiny_project(path, qtbot, settings, tiny_project, tmp_path, monkeypatch):
+    """Open ``path`` in a window showing the tiny project, which must refuse it: (the document, the errors shown)."""
     document = Document()
     document.open_project(tiny_project)
     window = MainWindow(document, settings, recovery_store=RecoveryStore(tmp_path / "r"))
     qtbot.addWidget(window)
     errors = []
     monkeypatch.setattr(file_actions, "show_error", lambda parent, title, text: errors.append(text))
-    assert not window.files.open_path(empty, ask=False)
-    assert errors == [f"{empty}: no sentences in it"] and len(document.corpus) == 3
+    assert not window.files.open_path(path, ask=False)
+    return document, errors
