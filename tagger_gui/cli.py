@@ -1,9 +1,9 @@
 """The ``tagger-gui`` command: the window, or headless training, evaluation, tagging and conversion.
 
     tagger-gui [FILE] [--screenshot OUT.png]          open the window (on FILE)
-    tagger-gui train TRAIN [--dev DEV] --out MODEL [--preset NAME] [--epochs N]
-                   [--device D] [--column upos|xpos|N] [--seed S] [--max-minutes M] [--self-train]
-                   [--nproc N]
+    tagger-gui train TRAIN [--dev DEV | --dev-fraction F] --out MODEL [--preset NAME] [--epochs N]
+                   [--device D] [--column upos|xpos|N] [--seed S] [--max-minutes M] [--raw FILE...]
+                   [--self-train] [--no-scale] [--precision P] [--nproc N]
     tagger-gui evaluate MODEL DATA [--json] [--column upos|xpos|N] [--device D]
     tagger-gui predict MODEL INPUT --out OUTPUT [--scores SCORES.tsv] [--column upos|xpos|N] [--device D]
                    [--precision P] [--engine local|ray] [--ray-address ADDR] [--workers N]
@@ -46,7 +46,8 @@ from typing import Iterator, NoReturn, Sequence
 
 from tqdm import tqdm
 
-from tagger_gui.cli_predict import COLUMN_HELP, DEVICE_HELP, MODEL_HELP, add_predict_arguments, check_engine_options
+from tagger_gui.cli_options import COLUMN_HELP, DEVICE_HELP, MODEL_HELP, check_tags_known, column
+from tagger_gui.cli_predict import add_predict_arguments, check_engine_options
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
 from tagger_gui.core.files import check_outputs
@@ -117,7 +118,6 @@ def _check_before_work(args: argparse.Namespace) -> None:
         BundleError: ``train --out`` cannot hold a model (e.g. it is an existing file).
         OSError: an output is not a regular file, is read-only, or its folder is missing.
         ValueError: ``predict`` would write over its INPUT, or ``--out`` and ``--scores`` are one file.
-        UsageError: ``predict``'s INPUT is an empty file.
         ValueError, RayEngineError: ``predict``'s engine options do not fit, or Ray is missing;
             ``train --self-train`` with several processes.
     """
@@ -131,8 +131,6 @@ def _check_before_work(args: argparse.Namespace) -> None:
             raise ValueError("--self-train trains in one process: leave out --nproc and torchrun")
     if args.command == "predict":
         check_outputs({"--out": args.out, "--scores": args.scores}, {"INPUT": args.input})
-        if args.input.is_file() and args.input.stat().st_size == 0:
-            raise UsageError(f"{args.input}: the file is empty: nothing to tag")
     elif args.command == "convert":
         check_outputs({"OUTPUT": args.output}, {})
 
@@ -153,22 +151,13 @@ def _one_line(error: Exception) -> str:
     return " ".join(str(error).split())
 
 
-def _column(value: str) -> str | int:
-    """``--column``: ``upos``, ``xpos`` or a 0-based column number."""
-    if value in ("upos", "xpos"):
-        return value
-    if value.isdigit():
-        return int(value)
-    raise argparse.ArgumentTypeError(f"expected upos, xpos or a column number, got {value!r}")
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="Annotate sentences with tags and train an LSTM tagger.",
                      epilog="Without a subcommand: tagger-gui [FILE] [--screenshot OUT.png] opens the window.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     _add_train(commands.add_parser("train", help="train a tagger and save it"))
     _add_evaluate(commands.add_parser("evaluate", help="score a tagger on tagged data"))
-    add_predict_arguments(commands.add_parser("predict", help="tag a file with a trained tagger"), _column)
+    add_predict_arguments(commands.add_parser("predict", help="tag a file with a trained tagger"))
     _add_convert(commands.add_parser("convert", help="convert a corpus file between formats"))
     return parser
 
@@ -186,7 +175,7 @@ def _add_train(p: argparse.ArgumentParser) -> None:
     p.add_argument("--raw", type=Path, nargs="+", default=[], metavar="FILE",
                    help="untagged text (one sentence a line, or any corpus format) to learn word vectors from")
     p.add_argument("--device", help=DEVICE_HELP)
-    p.add_argument("--column", type=_column, default="upos", help=COLUMN_HELP)
+    p.add_argument("--column", type=column, default="upos", help=COLUMN_HELP)
     p.add_argument("--seed", type=int, help="random seed (default 1): the same seed and data give the same model")
     p.add_argument("--precision", choices=PRECISIONS,
                    help="fp32, bf16 (mixed precision, where the hardware has it) or auto (default: the preset's)")
@@ -206,7 +195,7 @@ def _add_evaluate(p: argparse.ArgumentParser) -> None:
     p.add_argument("model", type=Path, help=MODEL_HELP)
     p.add_argument("data", type=Path, help="tagged data to compare against")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    p.add_argument("--column", type=_column, default="upos", help=COLUMN_HELP)
+    p.add_argument("--column", type=column, default="upos", help=COLUMN_HELP)
     p.add_argument("--device", default="auto", help=DEVICE_HELP)
     p.set_defaults(run=_evaluate)
 
@@ -216,7 +205,7 @@ def _add_convert(p: argparse.ArgumentParser) -> None:
     p.add_argument("output", type=Path, help="where to write it (format from its extension)")
     p.add_argument("--from", dest="from_format", choices=FORMATS, help="INPUT's format (default: from its extension)")
     p.add_argument("--to", dest="to_format", choices=FORMATS, help="OUTPUT's format (default: from its extension)")
-    p.add_argument("--column", type=_column, default="upos", help=COLUMN_HELP)
+    p.add_argument("--column", type=column, default="upos", help=COLUMN_HELP)
     p.set_defaults(run=_convert)
 
 
@@ -226,7 +215,7 @@ def _window(argv: list[str]) -> int:
                      epilog=f"Headless commands: {PROG} {{{','.join(SUBCOMMANDS)}}} --help")
     parser.add_argument("file", nargs="?", type=Path, help="a project or corpus file to open")
     parser.add_argument("--screenshot", type=Path, help="save a screenshot of the window to this PNG and exit")
-    parser.add_argument("--column", type=_column, default="upos",
+    parser.add_argument("--column", type=column, default="upos",
                         help="for a CoNLL-U corpus: the column holding the tags (upos, xpos or a number)")
     args = parser.parse_args(argv)
     try:
@@ -406,24 +395,13 @@ def _save_result(result: TrainResult, args: argparse.Namespace, config: TrainCon
 def _evaluate(args: argparse.Namespace) -> int:
     tagger = load_bundle(args.model, device=args.device)
     sentences = read_file(args.data, tag_column=args.column)
+    check_tags_known(sentences, tagger.vocab.tags, args.data)  # before tagging the whole file
     evaluation = tagger.evaluate(sentences)
-    if evaluation.words == 0:
-        raise UsageError(f"{args.data}: no tagged words to evaluate against")
-    _check_tags_known(sentences, tagger.vocab.tags, args.data)
     if args.json:
         print(json.dumps(evaluation.to_dict()))
     else:
         print(_evaluation_table(evaluation))
     return 0
-
-
-def _check_tags_known(sentences: list[Sentence], model_tags: Sequence[str], path: Path) -> None:
-    """Refuse data none of whose tags the model knows (e.g. XPOS against a UPOS model): 0% would say nothing."""
-    data_tags = {tag for sentence in sentences for tag in sentence.tags if tag is not None}
-    if data_tags.isdisjoint(model_tags):
-        shown = ", ".join(sorted(data_tags)[:5]) + (", ..." if len(data_tags) > 5 else "")
-        raise UsageError(f"{path}: none of its tags ({shown}) is a tag of the model "
-                         f"({', '.join(model_tags[:5])}, ...): another --column?")
 
 
 def _evaluation_table(evaluation: Evaluation) -> str:
@@ -444,7 +422,7 @@ def _evaluation_table(evaluation: Evaluation) -> str:
 def _convert(args: argparse.Namespace) -> int:
     sentences = read_file(args.input, args.from_format, tag_column=args.column)
     if not sentences:
-        raise UsageError(f"{args.input}: no sentences in it; nothing written")
+        print(f"{PROG}: note: {args.input} holds no sentences; the output is empty", file=sys.stderr)
     write_file(args.output, sentences, args.to_format, tag_column=args.column)
     print(f"converted {len(sentences)} sentences -> {args.output}")
     return 0

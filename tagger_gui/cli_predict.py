@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+from tagger_gui.cli_options import COLUMN_HELP, DEVICE_HELP, MODEL_HELP, column
 from tagger_gui.core.atomic import atomic_open
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import FormatError, format_for_path
@@ -33,18 +34,13 @@ from tagger_gui.ml.threads import ThreadTuner
 ENGINES = ("local", "ray")
 
 
-MODEL_HELP = "a trained model: its folder, or NAME.json"
-COLUMN_HELP = "the tag column: in CoNLL-U upos (default), xpos or a number; in other formats the last or a number"
-DEVICE_HELP = "auto (default: a GPU where there is one), cpu, cuda, cuda:N or mps"
-
-
-def add_predict_arguments(p: argparse.ArgumentParser, column_type) -> None:
-    """The arguments of ``predict`` (``column_type`` parses ``--column``)."""
+def add_predict_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``predict``."""
     p.add_argument("model", type=Path, help=MODEL_HELP)
     p.add_argument("input", type=Path, help="the file to tag (any corpus format; its tags are replaced)")
     p.add_argument("--out", type=Path, required=True, help="tagged output (format from its extension, else INPUT's)")
     p.add_argument("--scores", type=Path, help="also write the per-word tag score table (TSV)")
-    p.add_argument("--column", type=column_type, default="upos", help=COLUMN_HELP)
+    p.add_argument("--column", type=column, default="upos", help=COLUMN_HELP)
     p.add_argument("--device", default="auto", help=DEVICE_HELP)
     p.add_argument("--precision", choices=PRECISIONS,
                    help="fp32, bf16 (where the hardware computes it) or auto (bf16 on a CPU with AMX or AVX512-BF16); "
@@ -68,6 +64,8 @@ def run_predict(args: argparse.Namespace) -> int:
     tag = _tag_on_ray if args.engine == "ray" else _tag_locally
     done = tag(args, in_format, out_format, progress.update)
     progress.close()
+    if not done.sentences:  # empty in, empty out (a pipeline goes on), but a mistyped file name shows
+        print(f"tagger-gui: note: {args.input} holds no sentences; the output is empty", file=sys.stderr)
     print(f"tagged {done.words} words in {done.sentences} sentences -> {args.out}")
     return 0
 

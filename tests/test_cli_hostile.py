@@ -64,12 +64,13 @@ def test_predict_never_writes_over_its_input_nor_both_outputs_on_one_file(model,
     assert "--scores" in err and "--out" in err and not both.exists()
 
 
-def test_empty_inputs_and_untagged_dev_files_are_refused(model, tmp_path, capsys):
-    empty = tmp_path / "empty.tsv"
-    empty.write_text("")
-    assert "empty" in one_line_exit_2(["predict", model / "model", empty, "--out", tmp_path / "o.tsv"], capsys)
-    assert "no sentences" in one_line_exit_2(["convert", empty, tmp_path / "o.conllu"], capsys)
-    assert not (tmp_path / "o.tsv").exists() and not (tmp_path / "o.conllu").exists()
+def test_empty_inputs_give_empty_outputs_with_a_note_and_untagged_dev_files_are_refused(model, tmp_path, capsys):
+    blank = tmp_path / "blank.tsv"
+    blank.write_text("\n\n-DOCSTART- O\n\n")
+    for argv in (["predict", model / "model", blank, "--out", tmp_path / "o.tsv"], ["convert", blank, tmp_path / "o.conllu"]):
+        assert main([str(a) for a in argv]) == 0
+        assert "note: " + str(blank) + " holds no sentences" in capsys.readouterr().err
+    assert (tmp_path / "o.tsv").read_text() == "" and (tmp_path / "o.conllu").read_text() == ""
     untagged = tmp_path / "untagged.txt"
     untagged.write_text("the dog\n")
     err = one_line_exit_2(["train", model / "data.tsv", "--dev", untagged, "--out", tmp_path / "m"], capsys)
@@ -77,10 +78,14 @@ def test_empty_inputs_and_untagged_dev_files_are_refused(model, tmp_path, capsys
 
 
 def test_evaluating_tags_the_model_does_not_know_is_refused(model, tmp_path, capsys):
-    other = tmp_path / "xpos.tsv"
-    write_file(other, [Sentence.from_words(["the", "dog"], ["DT", "NN"])])
+    other = tmp_path / "xpos.tsv"  # mostly another tag set, sharing one tag with the model's (as UD's XPOS has SYM)
+    write_file(other, [Sentence.from_words(["the", "dog", "big"], ["DET", "NN", "JJ"])])
     err = one_line_exit_2(["evaluate", model / "model", other], capsys)
-    assert "none of its tags (DT, NN)" in err and "--column" in err
+    assert "2 of its 3 tagged words have tags the model does not know (NN, JJ; the model's: DET, NOUN)" in err
+    assert "--column" in err
+    mostly_known = tmp_path / "upos.tsv"
+    write_file(mostly_known, [Sentence.from_words(["the", "dog", "big"], ["DET", "NOUN", "ADJ"])])
+    assert main(["evaluate", str(model / "model"), str(mostly_known)]) == 0
 
 
 def test_usage_errors_name_the_program_once_and_the_setting(model, tmp_path, capsys):

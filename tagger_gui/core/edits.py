@@ -14,30 +14,29 @@ def retokenized(sentence: Sentence, words: list[str]) -> Sentence:
     """A copy of ``sentence`` with new ``words``; tags (and source columns) stay on the words the edit left alone.
 
     For a CoNLL-U sentence, the kept words' HEAD and DEPS follow the new numbering (a relation to a
-    word that is gone is dropped), ``# text`` becomes the new words, and multiword-token and
-    empty-node lines are dropped: they refer to the old numbering.
+    word that is gone is dropped; a word replaced one for one, a typo fixed, stays the word the
+    others' relations point at, though its own columns start blank like any new word's), ``# text``
+    becomes the new words, and multiword-token and empty-node lines are dropped: they refer to the
+    old numbering.
     """
     old = sentence.tokens
     tokens = [Token(word) for word in words]
     new_ids = {"0": "0"}
     matcher = difflib.SequenceMatcher(a=[t.form for t in old], b=words, autojunk=False)
-    for a, b, size in matcher.get_matching_blocks():
-        for i in range(size):
-            tokens[b + i] = Token(old[a + i].form, old[a + i].tag, old[a + i].columns)
-            new_ids[str(a + i + 1)] = str(b + i + 1)
+    for operation, a, a_end, b, b_end in matcher.get_opcodes():
+        if operation == "equal":
+            tokens[b:b_end] = [Token(t.form, t.tag, t.columns) for t in old[a:a_end]]
+        if operation in ("equal", "replace") and a_end - a == b_end - b:
+            new_ids.update({str(a + i + 1): str(b + i + 1) for i in range(a_end - a)})
     copy = sentence.copy()
     copy.tokens = tokens
     copy.extra_lines = []
     if sentence.source == "conllu":
         for token in copy.tokens:
             token.columns = token.columns and conllu.renumbered(token.columns, new_ids)
-        copy.comments = [f"# text = {copy.text}" if _is_text(line) else line for line in copy.comments]
+        copy.comments = [f"# text = {copy.text}" if conllu.comment_value(line, "text") is not None else line
+                         for line in copy.comments]
     return copy
-
-
-def _is_text(comment: str) -> bool:
-    key, equals, _ = comment[1:].partition("=")
-    return bool(equals) and key.strip() == "text"
 
 
 _OWN_ID = re.compile(r"^s(\d+)$")
@@ -51,10 +50,4 @@ def next_ids(existing: Sequence[str], count: int) -> list[str]:
     imported later, would have to be renamed.
     """
     number = max((int(m.group(1)) for m in map(_OWN_ID.match, existing) if m), default=0)
-    taken = set(existing)
-    ids: list[str] = []
-    while len(ids) < count:
-        number += 1
-        if f"s{number}" not in taken:
-            ids.append(f"s{number}")
-    return ids
+    return [f"s{number + k}" for k in range(1, count + 1)]

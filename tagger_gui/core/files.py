@@ -111,8 +111,9 @@ def check_outputs(outputs: dict[str, str | os.PathLike | None], inputs: dict[str
     """``check_output`` for each named output, and none of them the same file as an input or another output.
 
     ``outputs`` and ``inputs`` map what the user calls each path (``"--out"``, ``"INPUT"``) to it;
-    outputs that are ``None`` are skipped. Writing the file being read would destroy it half-way
-    (``predict`` streams), and two outputs on one file would overwrite each other.
+    outputs that are ``None`` are skipped. An output over an input would replace the file read (a
+    gold corpus by its predicted tags) once the run ends, and two outputs on one file would
+    replace each other.
 
     Raises:
         ValueError: two of the paths are the same file.

@@ -83,7 +83,9 @@ class EffortLog:
         """One line for the status bar; the rates only after ``RATE_AFTER_MINUTES`` of work (from one token,
         a rate says nothing)."""
         done = f"{self.tagged:,} token{'' if self.tagged == 1 else 's'} tagged in {self.hours * 60:.1f} min"
-        if self.hours * 60 < RATE_AFTER_MINUTES or not self.tagged:
+        if not self.tagged:
+            return done
+        if self.hours * 60 < RATE_AFTER_MINUTES:
             return f"{done} (the speed shows after {RATE_AFTER_MINUTES:g} minute of work)"
         return f"{done}: {self.tokens_per_hour:,.0f} tokens/hour, {self.keys / self.tagged:.2f} keys/token"
 

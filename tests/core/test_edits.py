@@ -36,6 +36,9 @@ def test_retokenising_a_conllu_sentence_renumbers_heads_and_rewrites_its_text():
     assert lines[4] == "3\tbark\tbark\tVERB\t_\t_\t0\troot\t0:root\t_"
     assert lines[5] == "4\tloudly\tloudly\tADV\t_\t_\t3\tadvmod\t3:advmod\t_"  # 1:dep pointed at "Dogs"
     assert lines[6] == "5\t.\t.\tPUNCT\t_\t_\t3\tpunct\t3:punct\t_"
+    typo_fixed = retokenized(read_text(conllu.replace("\tbark\t", "\tbrak\t"), "conllu")[0],
+                             ["Dogs", "bark", "loudly", "."])  # the root corrected in place: still the others' head
+    assert [t.columns.split("\t")[6] for t in typo_fixed.tokens if t.columns] == ["2", "2", "2"]
     without_head = retokenized(read_text(conllu, "conllu")[0], ["Dogs", "loudly", "."])  # "bark" removed
     assert [t.columns.split("\t")[6:9] for t in without_head.tokens] == [
         ["_", "_", "_"], ["_", "_", "1:dep"], ["_", "_", "_"]]

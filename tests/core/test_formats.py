@@ -96,7 +96,7 @@ def test_columns_errors_have_line_numbers():
 
 
 def test_columns_lines_of_one_sentence_with_other_column_counts_are_errors():
-    with pytest.raises(FormatError, match="4 columns, where the sentence's first tagged line has 2") as caught:
+    with pytest.raises(FormatError, match="4 columns, where the sentence's lines before have 2") as caught:
         read_text("The\tDET\ncat\tNOUN\tX\tY\nsat\n", "columns", path="f.tsv")
     assert caught.value.line == 2
     sentences = read_text("The\tDET\nsat\n\nA\tx\tDET\ndog\ty\tNOUN\n", "columns")  # a token alone: untagged
@@ -104,6 +104,8 @@ def test_columns_lines_of_one_sentence_with_other_column_counts_are_errors():
     sentences[1].tokens.append(Token("barks", "VERB"))  # added in the window: no kept columns
     written = write_text(sentences, "columns")
     assert written.split("\n")[5] == "barks\t_\tVERB" and read_text(written, "columns")[1].tags == ["DET", "NOUN", "VERB"]
+    numbered = read_text("a\tX\tk\nb\tY\tk2\n", "columns", tag_column=1)  # the tag in the middle column
+    assert write_text(numbered, "columns", tag_column=1) == "a\tX\tk\nb\tY\tk2\n\n"
     with pytest.raises(FormatError, match="xpos names a CoNLL-U column"):  # not silently the last column
         read_text("The\tDT\tDET\n", "columns", tag_column="xpos")
 

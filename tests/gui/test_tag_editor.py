@@ -176,6 +176,8 @@ def test_a_type_ahead_key_that_matches_nothing_says_so(window, qtbot):
     qtbot.keyClicks(view, "q")
     assert "No tag starts with <b>q</b>" in window.editor.typeahead_label.text()
     assert tags_of(window)[0] is None and view.typeahead == ""
+    qtbot.keyClick(view, Qt.Key.Key_Down)  # the warning belongs to the sentence it was typed in
+    assert window.editor.typeahead_label.text() == ""
     qtbot.keyClicks(view, "N")  # NOUN and NUM: a buffer is kept
     assert view.typeahead == "N"
     qtbot.keyClick(view, Qt.Key.Key_Down)  # the next sentence starts afresh

@@ -150,6 +150,10 @@ def test_the_note_under_scaling_says_what_a_train_would_use_for_the_tagged_words
     assert "more than scaling covers" in panel.scale_note.text() and panel._editors["epochs"].value() == 50
     panel._editors["scale_to_data"].setChecked(False)
     assert not panel.scale_note.isVisible()
+    panel._editors["lr"].setValue(0.0)  # invalid while being typed: the note still follows the counts
+    panel._editors["scale_to_data"].setChecked(True)
+    panel.set_tagged_words(2_001)
+    assert panel.scale_note.text().startswith("For 2,001 tagged words a Train uses 1 LSTM layer")
 
 
 def test_the_neighbours_tags_setting_is_shown_with_its_help_and_can_be_switched_off(qtbot):

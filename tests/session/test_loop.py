@@ -139,6 +139,9 @@ def test_the_effort_log_counts_and_round_trips():
     first.add_key("s1")
     first.note_tagging("s1", "NOUN", None)
     assert first.summary() == "1 token tagged in 0.1 min (the speed shows after 1 minute of work)"
+    idle = EffortLog()
+    idle.add_time("s1", 90.0)
+    assert idle.summary() == "0 tokens tagged in 1.5 min"
     with pytest.raises(ValueError):
         EffortLog.from_dict({"version": 99})
 

@@ -41,9 +41,9 @@ def _token(columns: list[str], tag_column: str | int, path: str, number: int) ->
 def read(text: str, path: str, tag_column: str | int = "last") -> list[Sentence]:
     """Parse two-column text; ``tag_column`` is an int column index or anything else for the last column.
 
-    Within a sentence every line with a tag has the same number of columns: with "the last
-    column" as the tag, a line of four columns among lines of two would take its tag from
-    another column than its neighbours, so such a line is an error.
+    Within a sentence every line but those holding only a token has the same number of columns:
+    a line of four columns among lines of two would take its tag from another column than its
+    neighbours, so such a line is an error.
     """
     if tag_column == "xpos":
         raise FormatError(path, 0, "xpos names a CoNLL-U column; in a two-column file the tag is the last column "
@@ -51,7 +51,7 @@ def read(text: str, path: str, tag_column: str | int = "last") -> list[Sentence]
     sentences: list[Sentence] = []
     tokens: list[Token] = []
     numbers: list[int] = []
-    width: int | None = None  # the columns of the sentence's first line with a tag
+    width: int | None = None  # the columns of the sentence's first line with more than a token
     for number, line in enumerate(text.split("\n"), start=1):
         if is_docstart(line):
             continue
@@ -64,8 +64,8 @@ def read(text: str, path: str, tag_column: str | int = "last") -> list[Sentence]
         if len(columns) > 1:
             width = width or len(columns)
             if len(columns) != width:
-                raise FormatError(path, number, f"{len(columns)} columns, where the sentence's first tagged line "
-                                                f"has {width}")
+                raise FormatError(path, number, f"{len(columns)} columns, where the sentence's lines before have "
+                                                f"{width}")
         tokens.append(_token(columns, tag_column, path, number))
         numbers.append(number)
     if tokens:
@@ -83,18 +83,21 @@ def _sentence(tokens: list[Token], numbers: list[int], path: str) -> Sentence:
 
 
 def write(sentences: list[Sentence], tag_column: str | int = "last") -> str:
-    """Render ``token<TAB>[kept columns<TAB>]tag`` lines; untagged tokens get ``_``.
+    """Render ``token<TAB>[kept columns<TAB>]tag`` lines, the tag at ``tag_column`` if that is a number (where
+    it was read from); untagged tokens get ``_``.
 
-    A token without kept columns in a sentence whose others have some (one added or retokenised
-    in the window) gets ``_`` in each, so that every line of the sentence has as many columns.
+    Every line of a sentence gets as many columns: a token with fewer kept columns than the others (one
+    added or retokenised in the window) gets ``_`` in the missing ones.
     """
     lines: list[str] = []
     for sentence in sentences:
         own = sentence.source == "columns"
-        width = max((token.columns.count("\t") + 1 for token in sentence.tokens if own and token.columns), default=0)
-        for token in sentence.tokens:
-            form = token.form.replace("\t", " ").replace("\n", " ")
-            kept = [token.columns] if own and token.columns else [UNTAGGED] * width
-            lines.append("\t".join([form, *kept, token.tag or UNTAGGED]))
+        kept = [token.columns.split("\t") if own and token.columns else [] for token in sentence.tokens]
+        width = max(map(len, kept), default=0)
+        for token, columns in zip(sentence.tokens, kept):
+            columns = columns + [UNTAGGED] * (width - len(columns))
+            at = tag_column - 1 if isinstance(tag_column, int) and tag_column >= 1 else len(columns)
+            columns.insert(min(at, len(columns)), token.tag or UNTAGGED)
+            lines.append("\t".join([token.form.replace("\t", " ").replace("\n", " "), *columns]))
         lines.append("")
     return "".join(line + "\n" for line in lines)

@@ -104,9 +104,8 @@ class _SentenceBuilder:
         if bad:
             raise FormatError(self.path, self.token_lines[bad[0]], bad[1])
         for comment in self.comments:
-            key, _, value = comment[1:].partition("=")
-            if key.strip() == "sent_id" and value.strip():
-                sentence.id = value.strip()
+            if sent_id := comment_value(comment, "sent_id"):
+                sentence.id = sent_id
         return sentence
 
 
@@ -149,15 +148,17 @@ def write(sentences: list[Sentence], tag_column: str | int = "upos") -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def comment_value(comment: str, key: str) -> str | None:
+    """The value of a ``# key = value`` comment line, stripped; ``None`` if the line is not about ``key``."""
+    name, equals, value = comment[1:].partition("=")
+    return value.strip() if equals and name.strip() == key else None
+
+
 def _comments(sentence: Sentence) -> list[str]:
-    """The sentence's comment lines with its current id in ``sent_id`` (an import renames a sentence whose id is
-    taken); a comment that already says it is kept as it was written."""
-    return [f"# sent_id = {sentence.id}" if _stale_sent_id(line, sentence.id) else line for line in sentence.comments]
-
-
-def _stale_sent_id(comment: str, current: str) -> bool:
-    key, equals, value = comment[1:].partition("=")
-    return bool(equals) and key.strip() == "sent_id" and value.strip() != current
+    """The sentence's comment lines with its current id in a ``sent_id`` that names another (an import renames a
+    sentence whose id is taken); any other comment is kept as it was written."""
+    return [f"# sent_id = {sentence.id}" if comment_value(line, "sent_id") not in (None, "", sentence.id) else line
+            for line in sentence.comments]
 
 
 def renumbered(line: str, new_ids: dict[str, str]) -> str:

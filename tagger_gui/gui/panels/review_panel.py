@@ -292,7 +292,7 @@ class ReviewPanel(QWidget):
 
     def _on_running_changed(self, running: bool) -> None:
         if not running:
-            self.progress.setFormat("")
+            self.progress.setFormat("idle")
         self.running_changed.emit(running)
 
     # --------------------------------------------------------- handlers

@@ -269,19 +269,28 @@ class TrainingPanel(QWidget):
         count = self._tagged_words
         scaled = self._editors["scale_to_data"].isChecked()
         self.scale_note.setVisible(scaled and count is not None)
-        if not scaled or count is None or not count or tier_for(count) is None:
-            self._show_scaled_values(None)
+        chosen = self._scaled_config(count) if scaled and count else None
+        self._show_scaled_values(chosen)
         if not scaled or count is None:
             return
         if count == 0:
-            self.scale_note.setText("Nothing is tagged yet: scaling will choose the settings once sentences are.")
-            return
+            text = "Nothing is tagged yet: scaling will choose the settings once sentences are."
+        elif chosen is None:
+            text = f"{count:,} tagged words: more than scaling covers, a Train uses the settings below."
+        else:
+            text = f"For {count:,} tagged words a Train uses {describe_scaled(chosen)}."
+        self.scale_note.setText(text)
+
+    def _scaled_config(self, count: int) -> TrainConfig | None:
+        """What scaling chooses for ``count`` tagged words (``None`` above its table), from the settings shown,
+        or from the preset's while one of them is invalid (the Train button says which)."""
         if tier_for(count) is None:
-            self.scale_note.setText(f"{count:,} tagged words: more than scaling covers, a Train uses the settings below.")
-            return
-        config = train_config(self.config().replace(scale_to_data=True), count)
-        self.scale_note.setText(f"For {count:,} tagged words a Train uses {describe_scaled(config)}.")
-        self._show_scaled_values(config)
+            return None
+        try:
+            base = self.config()
+        except ValueError:  # e.g. a learning rate of 0 on the way to 0.005
+            base = self._base
+        return train_config(base.replace(scale_to_data=True), count)
 
     def _show_scaled_values(self, scaled: TrainConfig | None) -> None:
         """Show the ``scaled`` settings in the greyed fields, keeping their own values for when scaling goes off
