@@ -51,7 +51,7 @@ from tagger_gui.cli_predict import add_predict_arguments, check_engine_options
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
 from tagger_gui.core.files import check_outputs
-from tagger_gui.core.formats import FORMATS, FormatError, read_file, write_file
+from tagger_gui.core.formats import FORMATS, FormatError, format_for_path, read_file, read_text, write_file
 from tagger_gui.ml.bundle import BundleError, check_save_path, load_bundle, save_bundle
 from tagger_gui.ml.config import PRECISIONS, PRESETS, TrainConfig, preset_config
 from tagger_gui.ml.devices import check_device
@@ -131,6 +131,8 @@ def _check_before_work(args: argparse.Namespace) -> None:
             raise ValueError("--self-train trains in one process: leave out --nproc and torchrun")
     if args.command == "predict":
         check_outputs({"--out": args.out, "--scores": args.scores}, {"INPUT": args.input})
+        read_text("", format_for_path(args.input), path=str(args.input), tag_column=args.column)  # a column the
+        # format cannot have is refused now, not in Ray's workers after they started
     elif args.command == "convert":
         check_outputs({"OUTPUT": args.output}, {})
 

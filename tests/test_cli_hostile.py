@@ -77,6 +77,13 @@ def test_empty_inputs_give_empty_outputs_with_a_note_and_untagged_dev_files_are_
     assert "untagged.txt: no tagged words" in err and not (tmp_path / "m").exists()
 
 
+def test_a_tag_column_the_input_format_cannot_have_is_refused_before_tagging(model, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("tagger_gui.cli_predict.load_bundle", lambda *a, **k: pytest.fail("the model was loaded"))
+    err = one_line_exit_2(["predict", model / "model", model / "data.tsv", "--out", tmp_path / "o.tsv", "--column",
+                           "xpos"], capsys)
+    assert "xpos names a CoNLL-U column" in err
+
+
 def test_evaluating_tags_the_model_does_not_know_is_refused(model, tmp_path, capsys):
     other = tmp_path / "xpos.tsv"  # mostly another tag set, sharing one tag with the model's (as UD's XPOS has SYM)
     write_file(other, [Sentence.from_words(["the", "dog", "big"], ["DET", "NN", "JJ"])])

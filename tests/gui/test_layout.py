@@ -208,3 +208,15 @@ def test_the_right_docks_tab_titles_are_whole_at_1280(qtbot, settings, long_proj
     bar = bars[0]
     assert bar.count() == 6
     assert all(bar.tabRect(i).width() >= bar.tabSizeHint(i).width() for i in range(bar.count()))
+
+
+def test_the_editor_header_keeps_the_end_of_a_long_sentence_id(qtbot, settings, long_project):
+    """A clipped header lost the id's distinguishing end (its sentence number); its middle is elided instead."""
+    window = _laptop_window(qtbot, settings, long_project)
+    title = window.editor.title
+    window.sentence_list.select_row(0)
+    qtbot.waitUntil(lambda: LONG_ID in title.full_text())
+    assert title.text().endswith(LONG_ID[-12:]) and "…" in title.text()
+    assert title.fontMetrics().horizontalAdvance(title.text()) <= title.contentsRect().width()
+    window.resize(2400, 800)
+    qtbot.waitUntil(lambda: title.text() == title.full_text())  # room enough: the whole id

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QSizePolicy, QLabel, QM
 from tagger_gui.core.corpus import Change, ChangeKind
 from tagger_gui.core.tagset import match_tags
 from tagger_gui.gui.commands import SetTagsCommand
+from tagger_gui.gui.elided_label import MiddleElidedLabel
 from tagger_gui.gui.panels.token_view import TokenView
 from tagger_gui.gui.qt_models import TokenModel, tag_key
 from tagger_gui.gui.style import tag_color, text_on
@@ -66,10 +67,10 @@ class TagEditorPanel(QWidget):
 
     # ------------------------------------------------------------ build
     def _build_header(self) -> None:
-        self.title = QLabel()
+        self.title = MiddleElidedLabel()
         self._fit_title_font()
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # a long sentence id must not widen the window: the label is clipped instead
+        # a long sentence id must not widen the window: its middle is elided instead
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.reviewed_button = QToolButton(text="Reviewed", checkable=True)
         self.reviewed_button.setToolTip("Mark the sentence reviewed (Ctrl+Return)")
@@ -301,12 +302,12 @@ class TagEditorPanel(QWidget):
         sentence = self.model.sentence
         self.reviewed_button.setEnabled(sentence is not None)
         if sentence is None:
-            self.title.setText("No sentence selected")
+            self.title.set_parts("No sentence selected")
             self.reviewed_button.setChecked(False)
             return
         status = sentence.status
         done = f"{sentence.tagged_count}/{len(sentence.tokens)} tagged"
-        self.title.setText(f"{done}  ·  {status.value}  ·  {sentence.split.value}  ·  {sentence.id}")  # id last: may be clipped
+        self.title.set_parts(f"{done}  ·  {status.value}  ·  {sentence.split.value}  ·  ", sentence.id)
         self.title.setToolTip(sentence.id)
         self.reviewed_button.setChecked(sentence.reviewed)
 
