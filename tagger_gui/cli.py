@@ -63,6 +63,7 @@ from tagger_gui.ml.metrics import Evaluation
 from tagger_gui.ml.progress import RunClock, data_text, ending_sentence, start_sentence
 from tagger_gui.ml.raw_vectors import RawVectors
 from tagger_gui.ml.ray_predict import RayEngineError
+from tagger_gui.ml.runtime import warm_up
 from tagger_gui.ml.schedule import train_config
 from tagger_gui.ml.self_training import fit_with_own_profile
 from tagger_gui.ml.training import (
@@ -318,6 +319,8 @@ def _train(args: argparse.Namespace) -> int:
             print(f"{PROG}: {error}", file=sys.stderr)
             return 1
         return 0
+    # The first optimizer imports torch._dynamo (1-1.5 s): done now, beside reading the data and learning vectors.
+    threading.Thread(target=warm_up, name="torch-warm-up", daemon=True).start()
     train = read_file(args.train, tag_column=args.column)
     if args.dev:
         dev = read_file(args.dev, tag_column=args.column)
