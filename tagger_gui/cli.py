@@ -46,7 +46,9 @@ from typing import Iterator, NoReturn, Sequence
 
 from tqdm import tqdm
 
-from tagger_gui.cli_options import COLUMN_HELP, DEVICE_HELP, MODEL_HELP, check_tags_known, column
+from tagger_gui.cli_options import (
+    COLUMN_HELP, DEVICE_HELP, MODEL_HELP, PROG, check_tags_known, column, note_if_empty,
+)
 from tagger_gui.cli_predict import add_predict_arguments, check_engine_options
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.data_split import DevChoice, DevSource, split_for_training
@@ -71,7 +73,6 @@ from tagger_gui.ml.training import (
 )
 from tagger_gui.session.untagged import UntaggedText, UntaggedTextError, VectorCache
 
-PROG = "tagger-gui"
 SUBCOMMANDS = ("train", "evaluate", "predict", "convert")
 EXIT_BROKEN_PIPE = 128 + 13
 """Exit status when stdout's reader has gone: what a shell shows for a Unix tool ended by SIGPIPE."""
@@ -426,8 +427,7 @@ def _evaluation_table(evaluation: Evaluation) -> str:
 # ----------------------------------------------------------------- convert
 def _convert(args: argparse.Namespace) -> int:
     sentences = read_file(args.input, args.from_format, tag_column=args.column)
-    if not sentences:
-        print(f"{PROG}: note: {args.input} holds no sentences; the output is empty", file=sys.stderr)
+    note_if_empty(args.input, len(sentences))
     write_file(args.output, sentences, args.to_format, tag_column=args.column)
     print(f"converted {len(sentences)} sentences -> {args.output}")
     return 0

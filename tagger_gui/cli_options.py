@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
 from tagger_gui.core.corpus import Sentence
 
+PROG = "tagger-gui"
 MODEL_HELP = "a trained model: its folder, or NAME.json"
 COLUMN_HELP = "the tag column: in CoNLL-U upos (default), xpos or a number; in other formats the last or a number"
 DEVICE_HELP = "auto (default: a GPU where there is one), cpu, cuda, cuda:N or mps"
@@ -23,6 +25,13 @@ def column(value: str) -> str | int:
     if value.isdigit():
         return int(value)
     raise argparse.ArgumentTypeError(f"expected upos, xpos or a column number, got {value!r}")
+
+
+def note_if_empty(path: Path, sentences: int) -> None:
+    """Say on stderr that ``path`` held no sentence: the output is empty (a pipeline goes on), and a mistyped
+    file name shows."""
+    if not sentences:
+        print(f"{PROG}: note: {path} holds no sentences; the output is empty", file=sys.stderr)
 
 
 def check_tags_known(sentences: Sequence[Sentence], model_tags: Sequence[str], path: Path) -> None:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from tagger_gui.cli_options import COLUMN_HELP, DEVICE_HELP, MODEL_HELP, column
+from tagger_gui.cli_options import COLUMN_HELP, DEVICE_HELP, MODEL_HELP, column, note_if_empty
 from tagger_gui.core.atomic import atomic_open
 from tagger_gui.core.corpus import Sentence
 from tagger_gui.core.formats import FormatError, format_for_path
@@ -64,8 +64,7 @@ def run_predict(args: argparse.Namespace) -> int:
     tag = _tag_on_ray if args.engine == "ray" else _tag_locally
     done = tag(args, in_format, out_format, progress.update)
     progress.close()
-    if not done.sentences:  # empty in, empty out (a pipeline goes on), but a mistyped file name shows
-        print(f"tagger-gui: note: {args.input} holds no sentences; the output is empty", file=sys.stderr)
+    note_if_empty(args.input, done.sentences)
     print(f"tagged {done.words} words in {done.sentences} sentences -> {args.out}")
     return 0
 

@@ -94,10 +94,10 @@ def write(sentences: list[Sentence], tag_column: str | int = "last") -> str:
         own = sentence.source == "columns"
         kept = [token.columns.split("\t") if own and token.columns else [] for token in sentence.tokens]
         width = max(map(len, kept), default=0)
+        at = min(tag_column - 1, width) if isinstance(tag_column, int) and tag_column >= 1 else width
         for token, columns in zip(sentence.tokens, kept):
             columns = columns + [UNTAGGED] * (width - len(columns))
-            at = tag_column - 1 if isinstance(tag_column, int) and tag_column >= 1 else len(columns)
-            columns.insert(min(at, len(columns)), token.tag or UNTAGGED)
+            columns.insert(at, token.tag or UNTAGGED)
             lines.append("\t".join([token.form.replace("\t", " ").replace("\n", " "), *columns]))
         lines.append("")
     return "".join(line + "\n" for line in lines)
